@@ -1,0 +1,86 @@
+//! Every flag, once, with its help text; `--help`, the man page and completions come from here.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::input::DEFAULT_MAX_DOCUMENT_SIZE;
+use crate::release::Release;
+use crate::report::Format;
+
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0  no errors (warnings allowed)
+  1  at least one error: a finding, an unreadable document, or a refused backup or restore
+  2  usage error, or a path that cannot be read";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "flink-backup",
+    version,
+    about = "Validate, back up and restore Apache Flink Kubernetes Operator resources, offline.",
+    long_about = "Validate, back up and restore Apache Flink Kubernetes Operator resources \
+                  (FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot), offline: YAML in, \
+                  YAML out, no cluster access.",
+    after_help = EXIT_CODES
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check Flink resources against the operator's schemas and rules
+    #[command(after_help = EXIT_CODES)]
+    Validate(ValidateArgs),
+    /// Print the embedded JSON Schema of a kind, for editors
+    Schema(SchemaArgs),
+}
+
+/// Where documents come from, and how they are read.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Files or directories (recursed for *.yaml, *.yml, *.json); `-` or nothing reads stdin
+    pub paths: Vec<PathBuf>,
+
+    /// Operator release whose schemas apply: 1.10 to 1.15 (a patch like 1.12.1 is accepted)
+    #[arg(long, value_name = "VERSION", default_value_t = Release::NEWEST, value_parser = parse_release)]
+    pub operator_version: Release,
+
+    /// Refuse documents larger than this many bytes
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_DOCUMENT_SIZE)]
+    pub max_document_size: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Output format
+    #[arg(short, long, value_enum, default_value_t = Format::Text)]
+    pub output: Format,
+
+    /// Report unknown fields (which the API server prunes silently) as errors, not warnings
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Turn a rule off (repeatable); see the README for the rule ids
+    #[arg(long, value_name = "RULE")]
+    pub disable: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// FlinkDeployment, FlinkSessionJob or FlinkStateSnapshot (plural and short names work too)
+    pub kind: String,
+
+    /// Operator release
+    #[arg(long, value_name = "VERSION", default_value_t = Release::NEWEST, value_parser = parse_release)]
+    pub operator_version: Release,
+}
+
+fn parse_release(s: &str) -> Result<Release, String> {
+    s.parse()
+}

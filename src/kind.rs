@@ -1,0 +1,70 @@
+//! The three custom resource kinds this tool understands.
+
+use std::fmt;
+
+pub const API_VERSION: &str = "flink.apache.org/v1beta1";
+pub const API_GROUP: &str = "flink.apache.org";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    FlinkDeployment,
+    FlinkSessionJob,
+    FlinkStateSnapshot,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 3] = [
+        Kind::FlinkDeployment,
+        Kind::FlinkSessionJob,
+        Kind::FlinkStateSnapshot,
+    ];
+
+    pub fn from_name(kind: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.name() == kind)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::FlinkDeployment => "FlinkDeployment",
+            Kind::FlinkSessionJob => "FlinkSessionJob",
+            Kind::FlinkStateSnapshot => "FlinkStateSnapshot",
+        }
+    }
+
+    pub fn plural(self) -> &'static str {
+        match self {
+            Kind::FlinkDeployment => "flinkdeployments",
+            Kind::FlinkSessionJob => "flinksessionjobs",
+            Kind::FlinkStateSnapshot => "flinkstatesnapshots",
+        }
+    }
+
+    /// The file stem under `schemas/<release>/`.
+    pub fn file_stem(self) -> &'static str {
+        match self {
+            Kind::FlinkDeployment => "flinkdeployment",
+            Kind::FlinkSessionJob => "flinksessionjob",
+            Kind::FlinkStateSnapshot => "flinkstatesnapshot",
+        }
+    }
+
+    /// Accepts the kind, its lower-case, plural or short name, as kubectl does.
+    pub fn parse_loose(s: &str) -> Option<Kind> {
+        let lower = s.to_ascii_lowercase();
+        Kind::ALL.into_iter().find(|k| {
+            lower == k.file_stem()
+                || lower == k.plural()
+                || (*k == Kind::FlinkStateSnapshot && lower == "flinksnp")
+        })
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}

@@ -1,0 +1,21 @@
+//! flink-backup: validate, back up and restore Apache Flink Kubernetes Operator resources,
+//! offline, as one YAML pipeline:
+//!
+//! sources (`input`) -> documents with origins -> resources (`resource`) -> a check (`check`)
+//! or a transform -> findings placed in their file (`locate`) -> a sink (`report`, `yaml`).
+
+pub mod check;
+pub mod cli;
+pub mod finding;
+pub mod input;
+pub mod kind;
+pub mod locate;
+pub mod pointer;
+pub mod release;
+pub mod report;
+pub mod resource;
+pub mod run;
+pub mod schema;
+pub mod terminal;
+pub mod validate;
+pub mod yaml;

@@ -1,0 +1,93 @@
+//! Glue from parsed flags to a command and a sink: the only place that prints or picks exit codes.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+
+use crate::check::{CheckOptions, rules};
+use crate::cli::{Cli, Command, InputArgs, SchemaArgs, ValidateArgs};
+use crate::input::{self, InputPath, ReadOptions};
+use crate::kind::Kind;
+use crate::report;
+use crate::schema;
+use crate::terminal;
+use crate::validate;
+
+pub const OK: u8 = 0;
+pub const FAILED: u8 = 1;
+pub const USAGE: u8 = 2;
+
+pub fn run(cli: Cli) -> u8 {
+    let result = match cli.command {
+        Command::Validate(args) => validate_command(args),
+        Command::Schema(args) => schema_command(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Usage(message)) => {
+            eprintln!("flink-backup: {}", terminal::escape(&message));
+            USAGE
+        }
+    }
+}
+
+/// A problem with how the tool was called, not with the documents (exit 2).
+pub struct Usage(pub String);
+
+fn read_options(args: &InputArgs) -> ReadOptions {
+    ReadOptions {
+        max_document_size: args.max_document_size,
+        ..ReadOptions::default()
+    }
+}
+
+fn input_paths(args: &InputArgs) -> Result<Vec<InputPath>, Usage> {
+    input::expand_paths(&args.paths).map_err(|e| Usage(e.to_string()))
+}
+
+fn validate_command(args: ValidateArgs) -> Result<u8, Usage> {
+    for id in &args.disable {
+        if rules::find(id).is_none() {
+            let known: Vec<_> = rules::ALL.iter().map(|r| r.id).collect();
+            return Err(Usage(format!(
+                "--disable {id}: no such rule; known rules: {}",
+                known.join(", ")
+            )));
+        }
+    }
+    let check = CheckOptions {
+        release: args.input.operator_version,
+        strict: args.strict,
+        disabled: args.disable.iter().cloned().collect::<BTreeSet<_>>(),
+    };
+    let paths = input_paths(&args.input)?;
+    let outcome = validate::run(&paths, &read_options(&args.input), &check)
+        .map_err(|e| Usage(e.to_string()))?;
+    let mut buffer = Vec::new();
+    report::for_format(args.output, terminal::stdout_colour())
+        .write(&outcome, &mut buffer)
+        .map_err(|e| Usage(e.to_string()))?;
+    emit(&buffer)?;
+    Ok(if outcome.has_errors() { FAILED } else { OK })
+}
+
+fn schema_command(args: SchemaArgs) -> Result<u8, Usage> {
+    let kind = Kind::parse_loose(&args.kind).ok_or_else(|| {
+        Usage(format!(
+            "unknown kind {:?}: use FlinkDeployment, FlinkSessionJob or FlinkStateSnapshot",
+            args.kind
+        ))
+    })?;
+    emit(schema::text(args.operator_version, kind).as_bytes())?;
+    Ok(OK)
+}
+
+/// Writes a complete output in one go: nothing reaches stdout until all of it is ready.
+fn emit(bytes: &[u8]) -> Result<(), Usage> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(()),
+        // A closed pipe (`| head`) is the reader's choice, not our error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Usage(format!("cannot write to stdout: {e}"))),
+    }
+}

@@ -1,0 +1,12 @@
+//! The YAML layer, and the only module that knows which YAML library is used.
+//!
+//! Reading follows kubectl (go-yaml v2, YAML 1.1 scalars, merge keys, JSON-style keys); writing
+//! quotes every string another reader could take for something else. See the README's
+//! "Why this YAML layer" for the evidence behind the choice of saphyr-parser.
+
+mod read;
+mod scalar;
+mod write;
+
+pub use read::{DocumentReader, DuplicateKey, Limits, LoadedDocument, Pos, Positions, YamlError, read_positions};
+pub use write::{to_yaml, to_yaml_stream};

@@ -1,0 +1,569 @@
+//! YAML text to `serde_json::Value`, one document at a time, read as kubectl reads it.
+//!
+//! One pass over saphyr-parser's events builds the value, applies merge keys, resolves scalars with
+//! YAML 1.1 rules (`scalar.rs`), notes duplicate keys where they stand, and bounds nesting depth and
+//! alias expansion. Node positions are recorded only on request (`read_positions`), because only a
+//! document with findings needs them.
+
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span, StrInput, Tag};
+use serde_json::{Map, Value};
+
+use super::scalar::{resolve_plain, resolve_tagged};
+use crate::pointer;
+
+/// A 1-based line and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Pos {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Pos {
+    fn at(marker: &Marker) -> Pos {
+        Pos {
+            line: marker.line(),
+            column: marker.col() + 1,
+        }
+    }
+}
+
+/// A document that cannot be read, and where reading stopped.
+#[derive(Debug, Clone, PartialEq)]
+pub struct YamlError {
+    pub message: String,
+    pub pos: Pos,
+}
+
+/// Bounds that keep hostile input from exhausting the stack or memory.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_depth: usize,
+    /// Nodes one document may hold once aliases are expanded (the "billion laughs" guard).
+    pub max_nodes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_depth: 256,
+            max_nodes: 1_000_000,
+        }
+    }
+}
+
+/// A mapping key that appears twice.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DuplicateKey {
+    /// JSON Pointer of the field, within the document.
+    pub pointer: String,
+    pub pos: Pos,
+}
+
+#[derive(Debug)]
+pub struct LoadedDocument {
+    pub value: Value,
+    /// Where the document's root node starts.
+    pub pos: Pos,
+    pub duplicates: Vec<DuplicateKey>,
+}
+
+/// Where each node of a document stands, by JSON Pointer.
+#[derive(Debug, Default)]
+pub struct Positions {
+    values: HashMap<String, Pos>,
+    keys: HashMap<String, Pos>,
+}
+
+impl Positions {
+    /// The node at `pointer`, or its nearest recorded ancestor (nodes copied in by an alias or a
+    /// merge key have no position of their own). `key` prefers the key of a mapping entry.
+    pub fn find(&self, pointer: &str, key: bool) -> Option<Pos> {
+        let mut p = pointer;
+        loop {
+            if key {
+                if let Some(pos) = self.keys.get(p) {
+                    return Some(*pos);
+                }
+            }
+            if let Some(pos) = self.values.get(p) {
+                return Some(*pos);
+            }
+            if p.is_empty() {
+                return None;
+            }
+            p = &p[..p.rfind('/').unwrap_or(0)];
+        }
+    }
+}
+
+/// The documents of one YAML stream, in order.
+pub struct DocumentReader<'a> {
+    parser: Parser<'a, StrInput<'a>>,
+    limits: Limits,
+    finished: bool,
+}
+
+impl<'a> DocumentReader<'a> {
+    pub fn new(text: &'a str, limits: Limits) -> Self {
+        DocumentReader {
+            parser: Parser::new_from_str(text),
+            limits,
+            finished: false,
+        }
+    }
+
+    fn read(&mut self, positions: Option<&mut Positions>) -> Option<Result<LoadedDocument, YamlError>> {
+        if self.finished {
+            return None;
+        }
+        let mut builder = Builder::new(self.limits, positions);
+        loop {
+            let (event, span) = match self.parser.next_event() {
+                None => {
+                    self.finished = true;
+                    return None;
+                }
+                Some(Err(e)) => {
+                    self.finished = true;
+                    return Some(Err(YamlError {
+                        message: e.info().to_owned(),
+                        pos: Pos::at(e.marker()),
+                    }));
+                }
+                Some(Ok(ev)) => ev,
+            };
+            match builder.on_event(event, span) {
+                Ok(Some(doc)) => return Some(Ok(doc)),
+                Ok(None) => {}
+                Err(e) => {
+                    // The parser cannot resynchronise inside a document, so stop here.
+                    self.finished = true;
+                    return Some(Err(e));
+                }
+            }
+            if builder.stream_ended {
+                self.finished = true;
+                return None;
+            }
+        }
+    }
+}
+
+impl Iterator for DocumentReader<'_> {
+    type Item = Result<LoadedDocument, YamlError>;
+    fn next(&mut self) -> Option<Self::Item> {
+        self.read(None)
+    }
+}
+
+/// Re-reads document `index` of `text` and records where each of its nodes stands.
+pub fn read_positions(text: &str, index: usize, limits: Limits) -> Positions {
+    let mut reader = DocumentReader::new(text, limits);
+    for _ in 0..index {
+        if !matches!(reader.read(None), Some(Ok(_))) {
+            return Positions::default();
+        }
+    }
+    let mut positions = Positions::default();
+    let _ = reader.read(Some(&mut positions));
+    positions
+}
+
+enum PendingKey {
+    Named(String, Pos),
+    Merge,
+}
+
+enum Frame {
+    Seq {
+        items: Vec<Value>,
+        anchor: usize,
+        nodes_before: usize,
+    },
+    Map {
+        map: Map<String, Value>,
+        key: Option<PendingKey>,
+        merges: Vec<Value>,
+        anchor: usize,
+        nodes_before: usize,
+    },
+}
+
+struct Builder<'p> {
+    limits: Limits,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, (Value, usize)>,
+    nodes: usize,
+    root_pos: Option<Pos>,
+    duplicates: Vec<DuplicateKey>,
+    positions: Option<&'p mut Positions>,
+    root: Option<Value>,
+    stream_ended: bool,
+}
+
+impl<'p> Builder<'p> {
+    fn new(limits: Limits, positions: Option<&'p mut Positions>) -> Self {
+        Builder {
+            limits,
+            stack: Vec::new(),
+            anchors: HashMap::new(),
+            nodes: 0,
+            root_pos: None,
+            duplicates: Vec::new(),
+            positions,
+            root: None,
+            stream_ended: false,
+        }
+    }
+
+    fn on_event(
+        &mut self,
+        event: Event<'_>,
+        span: Span,
+    ) -> Result<Option<LoadedDocument>, YamlError> {
+        let pos = Pos::at(&span.start);
+        let fail = |message: String| YamlError { message, pos };
+        match event {
+            Event::StreamStart | Event::Nothing | Event::DocumentStart(_) => Ok(None),
+            Event::StreamEnd => {
+                self.stream_ended = true;
+                Ok(None)
+            }
+            Event::DocumentEnd => Ok(Some(LoadedDocument {
+                value: self.root.take().unwrap_or(Value::Null),
+                pos: self.root_pos.unwrap_or(pos),
+                duplicates: std::mem::take(&mut self.duplicates),
+            })),
+            Event::Scalar(text, style, anchor, tag) => {
+                let nodes_before = self.nodes;
+                self.count(1, pos)?;
+                if self.expects_key() {
+                    let key = if style == ScalarStyle::Plain && tag.is_none() && text == "<<" {
+                        PendingKey::Merge
+                    } else {
+                        let v = scalar_value(&text, style, tag.as_deref()).map_err(fail)?;
+                        PendingKey::Named(key_text(&v).map_err(fail)?, pos)
+                    };
+                    if let (PendingKey::Named(k, _), true) = (&key, anchor != 0) {
+                        self.anchors.insert(anchor, (Value::String(k.clone()), 1));
+                    }
+                    self.set_key(key, pos);
+                    return Ok(None);
+                }
+                self.record_value(pos);
+                let value = scalar_value(&text, style, tag.as_deref()).map_err(fail)?;
+                self.complete(value, anchor, nodes_before);
+                Ok(None)
+            }
+            Event::SequenceStart(anchor, tag) => {
+                self.open(tag.as_deref(), "seq", pos)?;
+                self.stack.push(Frame::Seq {
+                    items: Vec::new(),
+                    anchor,
+                    nodes_before: self.nodes - 1,
+                });
+                Ok(None)
+            }
+            Event::MappingStart(anchor, tag) => {
+                self.open(tag.as_deref(), "map", pos)?;
+                self.stack.push(Frame::Map {
+                    map: Map::new(),
+                    key: None,
+                    merges: Vec::new(),
+                    anchor,
+                    nodes_before: self.nodes - 1,
+                });
+                Ok(None)
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let (value, anchor, nodes_before) = match self.stack.pop() {
+                    Some(Frame::Seq {
+                        items,
+                        anchor,
+                        nodes_before,
+                    }) => (Value::Array(items), anchor, nodes_before),
+                    Some(Frame::Map {
+                        mut map,
+                        merges,
+                        anchor,
+                        nodes_before,
+                        ..
+                    }) => {
+                        apply_merges(&mut map, merges).map_err(fail)?;
+                        (Value::Object(map), anchor, nodes_before)
+                    }
+                    None => return Err(fail("unbalanced end of a collection".into())),
+                };
+                self.complete(value, anchor, nodes_before);
+                Ok(None)
+            }
+            Event::Alias(id) => {
+                let Some(size) = self.anchors.get(&id).map(|a| a.1) else {
+                    return Err(fail("alias to an unknown anchor".into()));
+                };
+                let nodes_before = self.nodes;
+                // Count before cloning, so an alias bomb is refused before it allocates.
+                self.count(size, pos)?;
+                let value = self.anchors[&id].0.clone();
+                if self.expects_key() {
+                    let key = key_text(&value).map_err(fail)?;
+                    self.set_key(PendingKey::Named(key, pos), pos);
+                    return Ok(None);
+                }
+                self.record_value(pos);
+                self.complete(value, 0, nodes_before);
+                Ok(None)
+            }
+        }
+    }
+
+    fn count(&mut self, n: usize, pos: Pos) -> Result<(), YamlError> {
+        self.nodes = self.nodes.saturating_add(n);
+        if self.nodes > self.limits.max_nodes {
+            return Err(YamlError {
+                message: format!(
+                    "the document expands to more than {} nodes through its aliases or size; \
+                     refusing it (an alias bomb looks like this)",
+                    self.limits.max_nodes
+                ),
+                pos,
+            });
+        }
+        Ok(())
+    }
+
+    fn expects_key(&self) -> bool {
+        matches!(self.stack.last(), Some(Frame::Map { key: None, .. }))
+    }
+
+    fn open(&mut self, tag: Option<&Tag>, expected: &str, pos: Pos) -> Result<(), YamlError> {
+        let fail = |message: String| Err(YamlError { message, pos });
+        if self.expects_key() {
+            return fail("a mapping or sequence used as a key cannot be represented in JSON".into());
+        }
+        if let Some(tag) = tag {
+            if !(tag.is_yaml_core_schema() && tag.suffix == expected) && tag.handle != "!" {
+                return fail(format!("the tag {tag} is not supported here"));
+            }
+        }
+        if self.stack.len() >= self.limits.max_depth {
+            return fail(format!(
+                "the document nests deeper than {} levels",
+                self.limits.max_depth
+            ));
+        }
+        self.count(1, pos)?;
+        self.record_value(pos);
+        Ok(())
+    }
+
+    fn set_key(&mut self, key: PendingKey, pos: Pos) {
+        if let PendingKey::Named(name, _) = &key {
+            if let Some(positions) = self.positions.as_deref_mut() {
+                let pointer = child_pointer(&self.stack, Some(name));
+                positions.keys.insert(pointer, pos);
+            }
+        }
+        if let Some(Frame::Map { key: slot, .. }) = self.stack.last_mut() {
+            *slot = Some(key);
+        }
+    }
+
+    fn record_value(&mut self, pos: Pos) {
+        if self.stack.is_empty() {
+            self.root_pos = Some(pos);
+        }
+        if let Some(positions) = self.positions.as_deref_mut() {
+            let pointer = child_pointer(&self.stack, None);
+            positions.values.entry(pointer).or_insert(pos);
+        }
+    }
+
+    /// Hands a finished node to its parent.
+    fn complete(&mut self, value: Value, anchor: usize, nodes_before: usize) {
+        if anchor != 0 {
+            self.anchors
+                .insert(anchor, (value.clone(), self.nodes - nodes_before));
+        }
+        let mut duplicate = None;
+        match self.stack.last_mut() {
+            None => self.root = Some(value),
+            Some(Frame::Seq { items, .. }) => items.push(value),
+            Some(Frame::Map {
+                map, key, merges, ..
+            }) => match key.take() {
+                Some(PendingKey::Merge) => merges.push(value),
+                Some(PendingKey::Named(name, pos)) => {
+                    if map.contains_key(&name) {
+                        duplicate = Some((name.clone(), pos));
+                    }
+                    map.insert(name, value);
+                }
+                // Keys are read before their values: `expects_key` routes every key elsewhere.
+                None => {}
+            },
+        }
+        if let Some((name, pos)) = duplicate {
+            let pointer = child_pointer(&self.stack, Some(&name));
+            self.duplicates.push(DuplicateKey { pointer, pos });
+        }
+    }
+}
+
+/// The pointer of the node being read now: the path of the open collections, plus the pending key
+/// (or the next index) of the innermost one.
+fn child_pointer(stack: &[Frame], key_override: Option<&str>) -> String {
+    let mut out = String::new();
+    let last = stack.len().saturating_sub(1);
+    for (i, frame) in stack.iter().enumerate() {
+        out.push('/');
+        match frame {
+            Frame::Seq { items, .. } => out.push_str(&items.len().to_string()),
+            Frame::Map { key, .. } => {
+                let name = match (i == last, key_override, key) {
+                    (true, Some(k), _) => k,
+                    (_, _, Some(PendingKey::Named(k, _))) => k.as_str(),
+                    (_, _, Some(PendingKey::Merge)) => "<<",
+                    (_, _, None) => "",
+                };
+                pointer::push_escaped(&mut out, name);
+            }
+        }
+    }
+    out
+}
+
+fn scalar_value(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<Value, String> {
+    match tag {
+        Some(tag) if tag.is_yaml_core_schema() => resolve_tagged(&tag.suffix, text),
+        // The non-specific tag `!` forces a string.
+        Some(tag) if tag.handle == "!" && tag.suffix.is_empty() => Ok(Value::String(text.into())),
+        Some(tag) => Err(format!(
+            "the custom tag {tag} is not supported: Kubernetes manifests use plain YAML values"
+        )),
+        None if style == ScalarStyle::Plain => resolve_plain(text).map_err(|e| e.0.to_owned()),
+        None => Ok(Value::String(text.to_owned())),
+    }
+}
+
+/// A mapping key as `sigs.k8s.io/yaml` turns it into a JSON object key.
+fn key_text(value: &Value) -> Result<String, String> {
+    match value {
+        Value::String(s) => Ok(s.clone()),
+        Value::Bool(b) => Ok(b.to_string()),
+        Value::Number(n) => Ok(n.to_string()),
+        Value::Null => Err("a null mapping key cannot be represented in JSON".into()),
+        _ => Err("a mapping or sequence used as a key cannot be represented in JSON".into()),
+    }
+}
+
+/// YAML 1.1 merge keys: explicit keys win, then earlier merged mappings over later ones.
+fn apply_merges(map: &mut Map<String, Value>, merges: Vec<Value>) -> Result<(), String> {
+    for merge in merges {
+        let sources = match merge {
+            Value::Object(m) => vec![m],
+            Value::Array(items) => items
+                .into_iter()
+                .map(|item| match item {
+                    Value::Object(m) => Ok(m),
+                    _ => Err(()),
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|()| merge_error())?,
+            _ => return Err(merge_error()),
+        };
+        for source in sources {
+            for (k, v) in source {
+                map.entry(k).or_insert(v);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn merge_error() -> String {
+    "a merge key (<<) must refer to a mapping or a list of mappings".into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn read_all(text: &str) -> Vec<Result<Value, YamlError>> {
+        DocumentReader::new(text, Limits::default())
+            .map(|d| d.map(|d| d.value))
+            .collect()
+    }
+
+    #[test]
+    fn reads_a_stream_of_documents() {
+        let docs = read_all("a: 1\n---\nb: [x, 'on', on]\n---\n");
+        assert_eq!(docs.len(), 3);
+        assert_eq!(docs[0], Ok(json!({"a": 1})));
+        assert_eq!(docs[1], Ok(json!({"b": ["x", "on", true]})));
+        assert_eq!(docs[2], Ok(Value::Null));
+    }
+
+    #[test]
+    fn applies_merge_keys_with_explicit_keys_winning() {
+        let docs = read_all("base: &b {x: 1, z: 2}\nm:\n  <<: *b\n  z: 3\n");
+        assert_eq!(docs[0], Ok(json!({"base": {"x": 1, "z": 2}, "m": {"z": 3, "x": 1}})));
+    }
+
+    #[test]
+    fn reports_duplicate_keys_where_they_stand() {
+        let mut r = DocumentReader::new("spec:\n  a: 1\n  a: 2\n", Limits::default());
+        let doc = r.next().unwrap().unwrap();
+        assert_eq!(
+            doc.duplicates,
+            vec![DuplicateKey {
+                pointer: "/spec/a".into(),
+                pos: Pos { line: 3, column: 3 }
+            }]
+        );
+        assert_eq!(doc.value, json!({"spec": {"a": 2}}));
+    }
+
+    #[test]
+    fn non_string_keys_become_text_as_in_kubectl() {
+        assert_eq!(read_all("on: 1\n2: x\ny: z\n")[0], Ok(json!({"true": "z", "2": "x"})));
+    }
+
+    #[test]
+    fn refuses_an_alias_bomb() {
+        let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..10 {
+            let prev = (b'a' + i - 1) as char;
+            let cur = (b'a' + i) as char;
+            text.push_str(&format!(
+                "{cur}: &{cur} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
+            ));
+        }
+        let err = read_all(&text).remove(0).unwrap_err();
+        assert!(err.message.contains("more than"), "{}", err.message);
+    }
+
+    #[test]
+    fn refuses_deep_nesting() {
+        let text = "[".repeat(10_000);
+        // saphyr-parser stops first, at its own recursion limit; either way nothing overflows.
+        let err = read_all(&text).remove(0).unwrap_err();
+        assert!(err.message.contains("recursion limit"), "{}", err.message);
+        let text = "- ".repeat(300) + "x";
+        let err = read_all(&text).remove(0).unwrap_err();
+        assert!(err.message.contains("deeper than 256"), "{}", err.message);
+    }
+
+    #[test]
+    fn positions_of_keys_and_values() {
+        let text = "a: 1\n---\nspec:\n  job:\n    upgradeMode: savepont\n  list:\n    - x\n    - y\n";
+        let p = read_positions(text, 1, Limits::default());
+        assert_eq!(p.find("/spec/job/upgradeMode", false), Some(Pos { line: 5, column: 18 }));
+        assert_eq!(p.find("/spec/job/upgradeMode", true), Some(Pos { line: 5, column: 5 }));
+        assert_eq!(p.find("/spec/list/1", false), Some(Pos { line: 8, column: 7 }));
+        assert_eq!(p.find("/spec/job/missing/deeper", true), Some(Pos { line: 4, column: 3 }));
+    }
+}

@@ -1,0 +1,250 @@
+//! `serde_json::Value` to block-style YAML that kubectl reads back as the same data.
+//!
+//! Strings are written plain only when no YAML 1.1 or 1.2 reader could take them for anything
+//! else (`scalar::is_safe_plain`); everything else is quoted. Floats always carry a dot and a signed
+//! exponent, which YAML 1.1 requires to read them as floats.
+
+use std::fmt::Write;
+
+use serde_json::{Number, Value};
+
+use super::scalar::{is_safe_plain, needs_escape};
+
+const INDENT: usize = 2;
+
+/// One document, without a `---` marker, ending in a newline.
+pub fn to_yaml(value: &Value) -> String {
+    let mut out = String::new();
+    match value {
+        Value::Object(m) if !m.is_empty() => write_map(&mut out, m, 0),
+        Value::Array(a) if !a.is_empty() => write_seq(&mut out, a, 0),
+        scalar => {
+            write_scalar(&mut out, scalar, 0);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Several documents as one stream, each after a `---` marker.
+pub fn to_yaml_stream<'a>(values: impl IntoIterator<Item = &'a Value>) -> String {
+    let mut out = String::new();
+    for v in values {
+        out.push_str("---\n");
+        out.push_str(&to_yaml(v));
+    }
+    out
+}
+
+fn write_map(out: &mut String, map: &serde_json::Map<String, Value>, indent: usize) {
+    for (i, (key, value)) in map.iter().enumerate() {
+        if i > 0 {
+            pad(out, indent);
+        }
+        write_key(out, key);
+        out.push(':');
+        write_nested(out, value, indent);
+    }
+}
+
+fn write_seq(out: &mut String, items: &[Value], indent: usize) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            pad(out, indent);
+        }
+        out.push_str("- ");
+        match item {
+            Value::Object(m) if !m.is_empty() => write_map(out, m, indent + INDENT),
+            Value::Array(a) if !a.is_empty() => write_seq(out, a, indent + INDENT),
+            scalar => {
+                write_scalar(out, scalar, indent + INDENT);
+                out.push('\n');
+            }
+        }
+    }
+}
+
+/// The value after `key:`: inline for scalars and empty collections, on the next lines otherwise.
+fn write_nested(out: &mut String, value: &Value, indent: usize) {
+    match value {
+        Value::Object(m) if !m.is_empty() => {
+            out.push('\n');
+            pad(out, indent + INDENT);
+            write_map(out, m, indent + INDENT);
+        }
+        Value::Array(a) if !a.is_empty() => {
+            out.push('\n');
+            pad(out, indent + INDENT);
+            write_seq(out, a, indent + INDENT);
+        }
+        scalar => {
+            out.push(' ');
+            write_scalar(out, scalar, indent + INDENT);
+            out.push('\n');
+        }
+    }
+}
+
+fn write_scalar(out: &mut String, value: &Value, indent: usize) {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => write_number(out, n),
+        Value::String(s) => write_string(out, s, indent),
+        Value::Object(_) => out.push_str("{}"),
+        Value::Array(_) => out.push_str("[]"),
+    }
+}
+
+fn write_number(out: &mut String, n: &Number) {
+    if n.is_i64() || n.is_u64() {
+        let _ = write!(out, "{n}");
+        return;
+    }
+    let f = n.as_f64().unwrap_or_default();
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        let _ = write!(out, "{f:.1}");
+    } else {
+        // `{:e}` gives `1.5e20` or `1e-7`; YAML 1.1 wants `1.5e+20` and `1.0e-07`-style with a dot.
+        let formatted = format!("{f:e}");
+        let (mantissa, exponent) = formatted.split_once('e').unwrap_or((&formatted, "0"));
+        let mantissa = if mantissa.contains('.') {
+            mantissa.to_owned()
+        } else {
+            format!("{mantissa}.0")
+        };
+        let exponent = exponent
+            .strip_prefix('-')
+            .map_or_else(|| format!("+{exponent}"), |e| format!("-{e}"));
+        let _ = write!(out, "{mantissa}e{exponent}");
+    }
+}
+
+fn write_key(out: &mut String, key: &str) {
+    if is_safe_plain(key) {
+        out.push_str(key);
+    } else {
+        write_double_quoted(out, key);
+    }
+}
+
+fn write_string(out: &mut String, s: &str, indent: usize) {
+    if is_safe_plain(s) {
+        out.push_str(s);
+    } else if is_literal_block_safe(s) {
+        write_literal(out, s, indent);
+    } else if !s.chars().any(needs_escape) && !s.contains('\'') && !s.contains('\n') {
+        out.push('\'');
+        out.push_str(s);
+        out.push('\'');
+    } else {
+        write_double_quoted(out, s);
+    }
+}
+
+/// Multi-line text reads best as a literal block; only when every line survives it unchanged.
+fn is_literal_block_safe(s: &str) -> bool {
+    s.contains('\n')
+        && !s.starts_with([' ', '\t', '\n'])
+        && !s.chars().any(|c| c != '\n' && needs_escape(c) && c != '"' && c != '\\')
+        && !s.contains('\r')
+        && !s.trim_end_matches('\n').is_empty()
+}
+
+fn write_literal(out: &mut String, s: &str, indent: usize) {
+    let body = s.trim_end_matches('\n');
+    let trailing = s.len() - body.len();
+    out.push_str(match trailing {
+        0 => "|-",
+        1 => "|",
+        _ => "|+",
+    });
+    for line in s.split('\n').take(body.split('\n').count() + trailing.saturating_sub(1)) {
+        out.push('\n');
+        if !line.is_empty() {
+            pad(out, indent);
+            out.push_str(line);
+        }
+    }
+}
+
+fn write_double_quoted(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if needs_escape(c) => {
+                let code = c as u32;
+                if code <= 0xff {
+                    let _ = write!(out, "\\x{code:02x}");
+                } else {
+                    let _ = write!(out, "\\u{code:04x}");
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+fn pad(out: &mut String, indent: usize) {
+    out.extend(std::iter::repeat_n(' ', indent));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::read::{DocumentReader, Limits};
+    use serde_json::json;
+
+    fn round_trip(v: &Value) -> Value {
+        let text = to_yaml(v);
+        DocumentReader::new(&text, Limits::default())
+            .next()
+            .unwrap()
+            .unwrap_or_else(|e| panic!("{text}\n{e:?}"))
+            .value
+    }
+
+    #[test]
+    fn block_style_with_nested_sequences() {
+        let v = json!({"spec": {"job": {"args": [], "x": [{"a": 1, "b": [true]}, "s"]}, "e": {}}});
+        insta::assert_snapshot!(to_yaml(&v), @r"
+        spec:
+          job:
+            args: []
+            x:
+              - a: 1
+                b:
+                  - true
+              - s
+          e: {}
+        ");
+        assert_eq!(round_trip(&v), v);
+    }
+
+    #[test]
+    fn tricky_strings_survive() {
+        let strings = [
+            "on", "off", "yes", "no", "y", "1.20", "0x1F", "0o17", "1e3", "~", "null", "",
+            "2024-01-01", "a: b", "# not a comment", "  leading", "multi\nline\n", "multi\nline",
+            "ends\n\n", "ünïcode ✓", "tab\there", "quote ' and \"", "\u{7}bell", "\u{2028}",
+            "- dash", "<<", "{x}", "@at", "`tick", "%pct", "!bang", "*star", "&amp",
+        ];
+        for s in strings {
+            let v = json!({ "k": s, s: "key" });
+            assert_eq!(round_trip(&v), v, "{s:?} => {}", to_yaml(&v));
+        }
+    }
+
+    #[test]
+    fn numbers_keep_their_type() {
+        let v = json!({"i": -5, "u": u64::MAX, "f": 1.5, "big": 1.2345678901234568e29, "whole": 1000.0, "tiny": 1e-7});
+        assert_eq!(round_trip(&v), v, "{}", to_yaml(&v));
+        assert!(to_yaml(&v).contains("big: 1.2345678901234568e+29"));
+    }
+}
