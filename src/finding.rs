@@ -41,7 +41,11 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub fn error(rule: &'static str, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn error(
+        rule: &'static str,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Problem {
             rule,
             severity: Severity::Error,
@@ -51,7 +55,11 @@ impl Problem {
         }
     }
 
-    pub fn warning(rule: &'static str, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn warning(
+        rule: &'static str,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Problem {
             severity: Severity::Warning,
             ..Problem::error(rule, pointer, message)

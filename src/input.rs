@@ -113,7 +113,9 @@ pub fn read_source(path: &InputPath) -> Result<Result<Source, SourceDefect>, Unr
     let mut bytes = Vec::new();
     let read = match path {
         InputPath::Stdin => std::io::stdin().lock().read_to_end(&mut bytes).map(|_| ()),
-        InputPath::File(p) => std::fs::File::open(p).and_then(|mut f| f.read_to_end(&mut bytes).map(|_| ())),
+        InputPath::File(p) => {
+            std::fs::File::open(p).and_then(|mut f| f.read_to_end(&mut bytes).map(|_| ()))
+        }
     };
     read.map_err(|e| UnreadablePath {
         path: name.to_string(),
@@ -138,7 +140,8 @@ pub fn decode(name: Arc<str>, mut bytes: Vec<u8>) -> Result<Source, SourceDefect
         Err(e) => {
             let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
             let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
-            let column = valid.len() - valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1) + 1;
+            let column =
+                valid.len() - valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1) + 1;
             Err(SourceDefect {
                 name,
                 error: YamlError {
@@ -188,7 +191,10 @@ pub struct Document {
 pub enum Entry {
     Document(Document),
     /// A document that could not be read; reading the source stops here.
-    Broken { origin: Origin, error: YamlError },
+    Broken {
+        origin: Origin,
+        error: YamlError,
+    },
 }
 
 pub struct ReadOptions {
@@ -213,7 +219,9 @@ pub fn entries(source: &Source, options: &ReadOptions) -> Vec<Entry> {
         item: None,
         line,
     };
-    if source.text.len() > options.max_document_size && largest_document(&source.text) > options.max_document_size {
+    if source.text.len() > options.max_document_size
+        && largest_document(&source.text) > options.max_document_size
+    {
         return vec![Entry::Broken {
             origin: origin(1, 1),
             error: YamlError {
@@ -298,10 +306,12 @@ fn unwrap_list(
             .duplicates
             .iter()
             .filter_map(|d| {
-                d.pointer.strip_prefix(&prefix[..prefix.len() - 1]).map(|rest| DuplicateKey {
-                    pointer: rest.to_owned(),
-                    pos: d.pos,
-                })
+                d.pointer
+                    .strip_prefix(&prefix[..prefix.len() - 1])
+                    .map(|rest| DuplicateKey {
+                        pointer: rest.to_owned(),
+                        pos: d.pos,
+                    })
             })
             .filter(|d| d.pointer.is_empty() || d.pointer.starts_with('/'))
             .collect();
@@ -358,15 +368,22 @@ mod tests {
 
     #[test]
     fn skips_empty_documents_and_keeps_indices() {
-        let entries = entries(&source("---\n# only a comment\n---\nkind: A\n"), &ReadOptions::default());
+        let entries = entries(
+            &source("---\n# only a comment\n---\nkind: A\n"),
+            &ReadOptions::default(),
+        );
         assert_eq!(entries.len(), 1);
-        let Entry::Document(d) = &entries[0] else { panic!() };
+        let Entry::Document(d) = &entries[0] else {
+            panic!()
+        };
         assert_eq!((d.origin.document, d.origin.line), (2, 4));
     }
 
     #[test]
     fn invalid_utf8_names_the_line() {
-        let err = decode("f".into(), b"a: 1\nb: \xff\n".to_vec()).err().unwrap();
+        let err = decode("f".into(), b"a: 1\nb: \xff\n".to_vec())
+            .err()
+            .unwrap();
         assert_eq!(err.error.pos, Pos { line: 2, column: 4 });
     }
 
@@ -377,6 +394,8 @@ mod tests {
             ..ReadOptions::default()
         };
         let entries = entries(&source("a: 123456789012345\n"), &options);
-        assert!(matches!(&entries[0], Entry::Broken { error, .. } if error.message.contains("--max-document-size")));
+        assert!(
+            matches!(&entries[0], Entry::Broken { error, .. } if error.message.contains("--max-document-size"))
+        );
     }
 }

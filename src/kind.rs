@@ -3,7 +3,6 @@
 use std::fmt;
 
 pub const API_VERSION: &str = "flink.apache.org/v1beta1";
-pub const API_GROUP: &str = "flink.apache.org";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {

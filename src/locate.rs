@@ -6,7 +6,12 @@ use crate::input::{Document, Source};
 use crate::resource::kind_name_namespace;
 use crate::yaml::{Limits, Pos, read_positions};
 
-pub fn place(source: &Source, doc: &Document, problems: Vec<Problem>, limits: Limits) -> Vec<Finding> {
+pub fn place(
+    source: &Source,
+    doc: &Document,
+    problems: Vec<Problem>,
+    limits: Limits,
+) -> Vec<Finding> {
     if problems.is_empty() {
         return Vec::new();
     }

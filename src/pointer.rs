@@ -24,6 +24,9 @@ pub fn join(base: &str, segment: &str) -> String {
 mod tests {
     #[test]
     fn escapes_tilde_and_slash() {
-        assert_eq!(super::join("/metadata/annotations", "a/b~c"), "/metadata/annotations/a~1b~0c");
+        assert_eq!(
+            super::join("/metadata/annotations", "a/b~c"),
+            "/metadata/annotations/a~1b~0c"
+        );
     }
 }

@@ -2,30 +2,33 @@
 
 use serde_json::Value;
 
-use crate::kind::{API_GROUP, API_VERSION, Kind};
+use crate::kind::{API_VERSION, Kind};
 
 /// What a document is, by its `apiVersion` and `kind`.
 #[derive(Debug, PartialEq)]
 pub enum Classified<'a> {
     Flink(Resource<'a>),
     /// A Flink kind with an `apiVersion` the operator does not serve.
-    WrongApiVersion { kind: Kind, api_version: String },
+    WrongApiVersion {
+        kind: Kind,
+        api_version: String,
+    },
     /// Anything else: ConfigMaps, Services, kustomizations...
     Other,
 }
 
 pub fn classify(value: &Value) -> Classified<'_> {
     let kind_name = value.get("kind").and_then(Value::as_str).unwrap_or("");
-    let api_version = value.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+    let api_version = value
+        .get("apiVersion")
+        .and_then(Value::as_str)
+        .unwrap_or("");
     match Kind::from_name(kind_name) {
         Some(kind) if api_version == API_VERSION => Classified::Flink(Resource { kind, value }),
         Some(kind) => Classified::WrongApiVersion {
             kind,
             api_version: api_version.to_owned(),
         },
-        None if api_version.starts_with(&format!("{API_GROUP}/")) && !kind_name.is_empty() => {
-            Classified::Other
-        }
         None => Classified::Other,
     }
 }
@@ -43,7 +46,9 @@ impl<'a> Resource<'a> {
     }
 
     pub fn namespace(&self) -> Option<&'a str> {
-        self.value.pointer("/metadata/namespace").and_then(Value::as_str)
+        self.value
+            .pointer("/metadata/namespace")
+            .and_then(Value::as_str)
     }
 
     pub fn spec(&self) -> Option<&'a Value> {
@@ -56,7 +61,9 @@ impl<'a> Resource<'a> {
 
     /// `spec.job`, present in application mode and on every session job.
     pub fn job(&self) -> Option<&'a Value> {
-        self.spec().and_then(|s| s.get("job")).filter(|j| j.is_object())
+        self.spec()
+            .and_then(|s| s.get("job"))
+            .filter(|j| j.is_object())
     }
 
     /// `kind/name`, for messages.

@@ -59,7 +59,10 @@ mod tests {
             for kind in Kind::ALL {
                 let v = validator(release, kind);
                 let title = json(release, kind)["title"].as_str().unwrap();
-                assert!(title.contains(release.patch()) && title.contains(kind.name()), "{title}");
+                assert!(
+                    title.contains(release.patch()) && title.contains(kind.name()),
+                    "{title}"
+                );
                 assert!(!v.is_valid(&serde_json::json!({"kind": "Nope"})));
             }
         }

@@ -41,7 +41,7 @@ impl Outcome {
         self.summary.errors > 0
     }
 
-    fn absorb(&mut self, file: FileOutcome) {
+    fn absorb(&mut self, file: Outcome) {
         self.summary.files += 1;
         self.summary.documents += file.summary.documents;
         self.summary.valid += file.summary.valid;
@@ -54,8 +54,6 @@ impl Outcome {
     }
 }
 
-type FileOutcome = Outcome;
-
 pub fn run(
     paths: &[InputPath],
     read: &ReadOptions,
@@ -66,7 +64,7 @@ pub fn run(
         let file = match input::read_source(path)? {
             Ok(source) => check_source(&source, read, check),
             Err(defect) => {
-                let mut file = FileOutcome::default();
+                let mut file = Outcome::default();
                 file.push_broken(defect.name, 1, defect.error);
                 file
             }
@@ -77,8 +75,8 @@ pub fn run(
 }
 
 /// Checks one file's documents; pure, so files can be checked in any order and merged.
-pub fn check_source(source: &Source, read: &ReadOptions, check: &CheckOptions) -> FileOutcome {
-    let mut out = FileOutcome::default();
+pub fn check_source(source: &Source, read: &ReadOptions, check: &CheckOptions) -> Outcome {
+    let mut out = Outcome::default();
     for entry in input::entries(source, read) {
         match entry {
             Entry::Broken { origin, error } => {
@@ -109,7 +107,10 @@ pub fn check_source(source: &Source, read: &ReadOptions, check: &CheckOptions) -
 
 impl Outcome {
     fn push_findings(&mut self, findings: Vec<Finding>) {
-        let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
+        let errors = findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count();
         self.summary.errors += errors;
         self.summary.warnings += findings.len() - errors;
         if errors > 0 {
@@ -120,7 +121,12 @@ impl Outcome {
         self.findings.extend(findings);
     }
 
-    fn push_broken(&mut self, file: std::sync::Arc<str>, document: usize, error: crate::yaml::YamlError) {
+    fn push_broken(
+        &mut self,
+        file: std::sync::Arc<str>,
+        document: usize,
+        error: crate::yaml::YamlError,
+    ) {
         self.summary.documents += 1;
         self.summary.invalid += 1;
         self.summary.errors += 1;

@@ -1,8 +1,8 @@
 //! Checks: a resource in, problems out. A rule never prints, reads a file or exits.
 
+pub mod rules;
 mod schema;
 mod unknown_fields;
-pub mod rules;
 
 use std::collections::BTreeSet;
 
@@ -56,7 +56,11 @@ pub fn check_document(doc: &Document, options: &CheckOptions) -> Verdict {
                 Severity::Warning
             };
             let mut p = schema::check(resource, options.release);
-            p.extend(unknown_fields::check(resource, options.release, unknown_severity));
+            p.extend(unknown_fields::check(
+                resource,
+                options.release,
+                unknown_severity,
+            ));
             p
         }
     };

@@ -6,9 +6,9 @@ use jsonschema::error::ValidationErrorKind;
 use serde_json::Value;
 
 use crate::finding::Problem;
+use crate::release::Release;
 use crate::resource::Resource;
 use crate::schema;
-use crate::release::Release;
 
 pub const RULE: &str = "schema";
 
@@ -62,6 +62,22 @@ fn message(error: &jsonschema::ValidationError<'_>) -> String {
         }
         ValidationErrorKind::Constant { expected_value } => {
             format!("{instance} must be {expected_value}")
+        }
+        ValidationErrorKind::Type { .. } if error.instance().is_boolean() => format!(
+            "{} (YAML 1.1, which kubectl reads, takes unquoted yes/no/on/off/y/n as booleans: \
+             quote the value if a string is meant)",
+            error
+        ),
+        ValidationErrorKind::Pattern { .. }
+            if matches!(
+                error.instance_path().as_str(),
+                "/metadata/name" | "/metadata/namespace"
+            ) =>
+        {
+            format!(
+                "{instance} is not a valid Kubernetes name: use lower-case letters, digits and '-' \
+                 (and '.' in a name), starting and ending with a letter or digit"
+            )
         }
         ValidationErrorKind::AnyOf { .. } if error.instance_path().as_str() == "/metadata" => {
             "metadata needs a name (or a generateName)".to_owned()

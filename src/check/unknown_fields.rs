@@ -8,8 +8,8 @@ use serde_json::{Map, Value};
 
 use crate::finding::{Problem, Severity};
 use crate::pointer;
-use crate::resource::Resource;
 use crate::release::Release;
+use crate::resource::Resource;
 use crate::schema;
 
 pub const RULE: &str = "unknown-field";
@@ -72,7 +72,8 @@ impl<'s> Walk<'s> {
     }
 
     fn object(&mut self, schema: &'s Value, fields: &Map<String, Value>, path: &str) {
-        let preserves = schema.get("x-kubernetes-preserve-unknown-fields") == Some(&Value::Bool(true));
+        let preserves =
+            schema.get("x-kubernetes-preserve-unknown-fields") == Some(&Value::Bool(true));
         let properties = schema.get("properties").and_then(Value::as_object);
         let additional = schema.get("additionalProperties");
         let declares_object = schema.get("type").and_then(Value::as_str) == Some("object");
@@ -136,8 +137,14 @@ mod tests {
     #[test]
     fn suggests_the_declared_spelling() {
         let known = ["initialSavepointPath", "upgradeMode", "state"];
-        assert_eq!(closest("initialSavepointpath", known.into_iter()), Some("initialSavepointPath"));
-        assert_eq!(closest("upgradMode", known.into_iter()), Some("upgradeMode"));
+        assert_eq!(
+            closest("initialSavepointpath", known.into_iter()),
+            Some("initialSavepointPath")
+        );
+        assert_eq!(
+            closest("upgradMode", known.into_iter()),
+            Some("upgradeMode")
+        );
         assert_eq!(closest("something", known.into_iter()), None);
     }
 }

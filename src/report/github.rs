@@ -37,7 +37,9 @@ impl Report for Github {
 
 /// The escaping GitHub's toolkit applies to a command's message.
 fn data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// The escaping for a command's properties, where `:` and `,` are separators.

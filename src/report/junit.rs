@@ -1,6 +1,5 @@
 //! JUnit XML: a test suite per file, a test case per Flink document, a failure per error.
 
-use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use super::Report;
@@ -28,18 +27,30 @@ impl Report for Junit {
             .collect();
         // Documents that did not parse have no checked entry but still fail.
         for f in outcome.findings.iter().filter(|f| f.rule == "yaml") {
-            cases.push((f.file.to_string(), f.document, f.item, format!("document {}", f.document)));
+            cases.push((
+                f.file.to_string(),
+                f.document,
+                f.item,
+                format!("document {}", f.document),
+            ));
         }
-        let mut by_file: BTreeMap<&str, Vec<&(String, usize, Option<usize>, String)>> = BTreeMap::new();
+        type Case = (String, usize, Option<usize>, String);
+        let mut by_file: Vec<(&str, Vec<&Case>)> = Vec::new();
         for case in &cases {
-            by_file.entry(case.0.as_str()).or_default().push(case);
+            match by_file.iter_mut().find(|(file, _)| *file == case.0) {
+                Some((_, list)) => list.push(case),
+                None => by_file.push((case.0.as_str(), vec![case])),
+            }
         }
         let errors_of = |file: &str, document: usize, item: Option<usize>| -> Vec<&Finding> {
             outcome
                 .findings
                 .iter()
                 .filter(|f| {
-                    f.severity == Severity::Error && &*f.file == file && f.document == document && f.item == item
+                    f.severity == Severity::Error
+                        && &*f.file == file
+                        && f.document == document
+                        && f.item == item
                 })
                 .collect()
         };
@@ -51,7 +62,10 @@ impl Report for Junit {
             outcome.summary.invalid
         )?;
         for (file, cases) in by_file {
-            let failures = cases.iter().filter(|c| !errors_of(file, c.1, c.2).is_empty()).count();
+            let failures = cases
+                .iter()
+                .filter(|c| !errors_of(file, c.1, c.2).is_empty())
+                .count();
             writeln!(
                 out,
                 r#"  <testsuite name="{}" tests="{}" failures="{}">"#,
@@ -61,7 +75,12 @@ impl Report for Junit {
             )?;
             for case in cases {
                 let errors = errors_of(file, case.1, case.2);
-                write!(out, r#"    <testcase classname="{}" name="{}""#, xml(file), xml(&case.3))?;
+                write!(
+                    out,
+                    r#"    <testcase classname="{}" name="{}""#,
+                    xml(file),
+                    xml(&case.3)
+                )?;
                 if errors.is_empty() {
                     writeln!(out, "/>")?;
                     continue;

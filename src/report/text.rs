@@ -51,7 +51,12 @@ pub fn write_findings(findings: &[Finding], colour: bool, out: &mut dyn Write) -
                 escape(&f.message)
             )?;
         } else {
-            writeln!(out, "{location}: {severity}[{}] {}{path}", f.rule, escape(&f.message))?;
+            writeln!(
+                out,
+                "{location}: {severity}[{}] {}{path}",
+                f.rule,
+                escape(&f.message)
+            )?;
         }
     }
     Ok(())

@@ -8,5 +8,7 @@ mod read;
 mod scalar;
 mod write;
 
-pub use read::{DocumentReader, DuplicateKey, Limits, LoadedDocument, Pos, Positions, YamlError, read_positions};
+pub use read::{
+    DocumentReader, DuplicateKey, Limits, LoadedDocument, Pos, Positions, YamlError, read_positions,
+};
 pub use write::{to_yaml, to_yaml_stream};

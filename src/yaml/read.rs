@@ -114,7 +114,10 @@ impl<'a> DocumentReader<'a> {
         }
     }
 
-    fn read(&mut self, positions: Option<&mut Positions>) -> Option<Result<LoadedDocument, YamlError>> {
+    fn read(
+        &mut self,
+        positions: Option<&mut Positions>,
+    ) -> Option<Result<LoadedDocument, YamlError>> {
         if self.finished {
             return None;
         }
@@ -341,7 +344,9 @@ impl<'p> Builder<'p> {
     fn open(&mut self, tag: Option<&Tag>, expected: &str, pos: Pos) -> Result<(), YamlError> {
         let fail = |message: String| Err(YamlError { message, pos });
         if self.expects_key() {
-            return fail("a mapping or sequence used as a key cannot be represented in JSON".into());
+            return fail(
+                "a mapping or sequence used as a key cannot be represented in JSON".into(),
+            );
         }
         if let Some(tag) = tag {
             if !(tag.is_yaml_core_schema() && tag.suffix == expected) && tag.handle != "!" {
@@ -355,7 +360,16 @@ impl<'p> Builder<'p> {
             ));
         }
         self.count(1, pos)?;
-        self.record_value(pos);
+        // A mapping or list that is a field's value is best shown at its key: `state:` rather than
+        // the first line inside it.
+        let shown_at = match self.stack.last() {
+            Some(Frame::Map {
+                key: Some(PendingKey::Named(_, key_pos)),
+                ..
+            }) => *key_pos,
+            _ => pos,
+        };
+        self.record_value(shown_at);
         Ok(())
     }
 
@@ -510,7 +524,10 @@ mod tests {
     #[test]
     fn applies_merge_keys_with_explicit_keys_winning() {
         let docs = read_all("base: &b {x: 1, z: 2}\nm:\n  <<: *b\n  z: 3\n");
-        assert_eq!(docs[0], Ok(json!({"base": {"x": 1, "z": 2}, "m": {"z": 3, "x": 1}})));
+        assert_eq!(
+            docs[0],
+            Ok(json!({"base": {"x": 1, "z": 2}, "m": {"z": 3, "x": 1}}))
+        );
     }
 
     #[test]
@@ -529,7 +546,10 @@ mod tests {
 
     #[test]
     fn non_string_keys_become_text_as_in_kubectl() {
-        assert_eq!(read_all("on: 1\n2: x\ny: z\n")[0], Ok(json!({"true": "z", "2": "x"})));
+        assert_eq!(
+            read_all("on: 1\n2: x\ny: z\n")[0],
+            Ok(json!({"true": "z", "2": "x"}))
+        );
     }
 
     #[test]
@@ -559,11 +579,27 @@ mod tests {
 
     #[test]
     fn positions_of_keys_and_values() {
-        let text = "a: 1\n---\nspec:\n  job:\n    upgradeMode: savepont\n  list:\n    - x\n    - y\n";
+        let text =
+            "a: 1\n---\nspec:\n  job:\n    upgradeMode: savepont\n  list:\n    - x\n    - y\n";
         let p = read_positions(text, 1, Limits::default());
-        assert_eq!(p.find("/spec/job/upgradeMode", false), Some(Pos { line: 5, column: 18 }));
-        assert_eq!(p.find("/spec/job/upgradeMode", true), Some(Pos { line: 5, column: 5 }));
-        assert_eq!(p.find("/spec/list/1", false), Some(Pos { line: 8, column: 7 }));
-        assert_eq!(p.find("/spec/job/missing/deeper", true), Some(Pos { line: 4, column: 3 }));
+        assert_eq!(
+            p.find("/spec/job/upgradeMode", false),
+            Some(Pos {
+                line: 5,
+                column: 18
+            })
+        );
+        assert_eq!(
+            p.find("/spec/job/upgradeMode", true),
+            Some(Pos { line: 5, column: 5 })
+        );
+        assert_eq!(
+            p.find("/spec/list/1", false),
+            Some(Pos { line: 8, column: 7 })
+        );
+        assert_eq!(
+            p.find("/spec/job/missing/deeper", true),
+            Some(Pos { line: 4, column: 3 })
+        );
     }
 }

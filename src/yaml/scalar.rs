@@ -62,9 +62,11 @@ pub fn resolve_tagged(suffix: &str, text: &str) -> Result<Value, String> {
             Err(Unrepresentable(why)) => Err(why.to_owned()),
             _ => Err(wrong()),
         },
-        "binary" => Err("!!binary values are not supported: Kubernetes fields are text; \
+        "binary" => Err(
+            "!!binary values are not supported: Kubernetes fields are text; \
              put base64 text in a plain string instead"
-            .to_owned()),
+                .to_owned(),
+        ),
         other => Err(format!("the tag !!{other} is not supported here")),
     }
 }
@@ -198,7 +200,11 @@ pub fn is_safe_plain(text: &str) -> bool {
 }
 
 fn is_plain_printable(c: char) -> bool {
-    !(c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'))
+    !(c.is_control()
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+        ))
 }
 
 /// Whether `c` must be escaped inside a double-quoted scalar.
@@ -235,7 +241,10 @@ mod tests {
             resolve_plain("123456789012345678901234567890"),
             Ok(json!(1.2345678901234568e29))
         );
-        assert_eq!(resolve_plain("0x1FFFFFFFFFFFFFFFFF"), Ok(json!("0x1FFFFFFFFFFFFFFFFF")));
+        assert_eq!(
+            resolve_plain("0x1FFFFFFFFFFFFFFFFF"),
+            Ok(json!("0x1FFFFFFFFFFFFFFFFF"))
+        );
     }
 
     #[test]
@@ -254,13 +263,45 @@ mod tests {
     #[test]
     fn ambiguous_strings_are_not_plain() {
         for t in [
-            "on", "off", "yes", "no", "y", "NO", "1.20", "0x1F", "0o17", "1e3", "~", "null", "",
-            "2024-01-01", "1_000", "1:20", "a: b", "a #b", " lead", "trail ", "-", "<<", "=",
-            "line\nbreak", ".inf", "-1", "+1", "true",
+            "on",
+            "off",
+            "yes",
+            "no",
+            "y",
+            "NO",
+            "1.20",
+            "0x1F",
+            "0o17",
+            "1e3",
+            "~",
+            "null",
+            "",
+            "2024-01-01",
+            "1_000",
+            "1:20",
+            "a: b",
+            "a #b",
+            " lead",
+            "trail ",
+            "-",
+            "<<",
+            "=",
+            "line\nbreak",
+            ".inf",
+            "-1",
+            "+1",
+            "true",
         ] {
             assert!(!is_safe_plain(t), "{t:?} must be quoted");
         }
-        for t in ["savepoint", "file:/opt/flink", "local:///x.jar", "a-b_c", "ünïcode", "x#y"] {
+        for t in [
+            "savepoint",
+            "file:/opt/flink",
+            "local:///x.jar",
+            "a-b_c",
+            "ünïcode",
+            "x#y",
+        ] {
             assert!(is_safe_plain(t), "{t:?} can stay plain");
         }
     }

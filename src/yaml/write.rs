@@ -146,7 +146,9 @@ fn write_string(out: &mut String, s: &str, indent: usize) {
 fn is_literal_block_safe(s: &str) -> bool {
     s.contains('\n')
         && !s.starts_with([' ', '\t', '\n'])
-        && !s.chars().any(|c| c != '\n' && needs_escape(c) && c != '"' && c != '\\')
+        && !s
+            .chars()
+            .any(|c| c != '\n' && needs_escape(c) && c != '"' && c != '\\')
         && !s.contains('\r')
         && !s.trim_end_matches('\n').is_empty()
 }
@@ -159,7 +161,10 @@ fn write_literal(out: &mut String, s: &str, indent: usize) {
         1 => "|",
         _ => "|+",
     });
-    for line in s.split('\n').take(body.split('\n').count() + trailing.saturating_sub(1)) {
+    for line in s
+        .split('\n')
+        .take(body.split('\n').count() + trailing.saturating_sub(1))
+    {
         out.push('\n');
         if !line.is_empty() {
             pad(out, indent);
@@ -230,10 +235,39 @@ mod tests {
     #[test]
     fn tricky_strings_survive() {
         let strings = [
-            "on", "off", "yes", "no", "y", "1.20", "0x1F", "0o17", "1e3", "~", "null", "",
-            "2024-01-01", "a: b", "# not a comment", "  leading", "multi\nline\n", "multi\nline",
-            "ends\n\n", "ünïcode ✓", "tab\there", "quote ' and \"", "\u{7}bell", "\u{2028}",
-            "- dash", "<<", "{x}", "@at", "`tick", "%pct", "!bang", "*star", "&amp",
+            "on",
+            "off",
+            "yes",
+            "no",
+            "y",
+            "1.20",
+            "0x1F",
+            "0o17",
+            "1e3",
+            "~",
+            "null",
+            "",
+            "2024-01-01",
+            "a: b",
+            "# not a comment",
+            "  leading",
+            "multi\nline\n",
+            "multi\nline",
+            "ends\n\n",
+            "ünïcode ✓",
+            "tab\there",
+            "quote ' and \"",
+            "\u{7}bell",
+            "\u{2028}",
+            "- dash",
+            "<<",
+            "{x}",
+            "@at",
+            "`tick",
+            "%pct",
+            "!bang",
+            "*star",
+            "&amp",
         ];
         for s in strings {
             let v = json!({ "k": s, s: "key" });

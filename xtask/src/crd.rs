@@ -32,10 +32,7 @@ pub fn to_json_schema(crd_text: &str, kind: Kind, release: Release) -> Result<Va
     properties.insert("apiVersion".into(), json!({"const": API_VERSION}));
     properties.insert("kind".into(), json!({"const": kind.name()}));
     properties.insert("metadata".into(), json!({"$ref": "#/$defs/ObjectMeta"}));
-    body.insert(
-        "required".into(),
-        json!(["apiVersion", "kind", "metadata"]),
-    );
+    body.insert("required".into(), json!(["apiVersion", "kind", "metadata"]));
 
     let mut defs = Map::new();
     defs.insert("ObjectMeta".into(), object_meta::schema());
@@ -145,9 +142,18 @@ mod tests {
             }
         });
         let out = Value::Object(translate(&crd));
-        assert_eq!(out["properties"]["port"]["type"], json!(["integer", "string"]));
+        assert_eq!(
+            out["properties"]["port"]["type"],
+            json!(["integer", "string"])
+        );
         assert!(out["properties"]["port"].get("anyOf").is_none());
-        assert_eq!(out["properties"]["maybe"]["type"], json!(["string", "null"]));
-        assert_eq!(out["properties"]["free"]["x-kubernetes-preserve-unknown-fields"], json!(true));
+        assert_eq!(
+            out["properties"]["maybe"]["type"],
+            json!(["string", "null"])
+        );
+        assert_eq!(
+            out["properties"]["free"]["x-kubernetes-preserve-unknown-fields"],
+            json!(true)
+        );
     }
 }

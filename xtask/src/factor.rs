@@ -141,10 +141,12 @@ fn inline_single_use(root: &mut Value, defs: &mut Map<String, Value>) {
 fn count_refs(node: &Value, refs: &mut HashMap<String, usize>) {
     match node {
         Value::Object(obj) => {
-            if let Some(Value::String(r)) = obj.get("$ref") {
-                if let Some(name) = r.strip_prefix("#/$defs/") {
-                    *refs.entry(name.to_owned()).or_default() += 1;
-                }
+            if let Some(name) = obj
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/$defs/"))
+            {
+                *refs.entry(name.to_owned()).or_default() += 1;
             }
             obj.values().for_each(|v| count_refs(v, refs));
         }

@@ -64,7 +64,10 @@ fn write_schemas(root: &Path) -> Result<(), String> {
     for (path, json) in generate(root)? {
         std::fs::create_dir_all(path.parent().unwrap_or(root)).map_err(|e| e.to_string())?;
         std::fs::write(&path, json).map_err(|e| format!("{}: {e}", path.display()))?;
-        println!("wrote {}", path.strip_prefix(root).unwrap_or(&path).display());
+        println!(
+            "wrote {}",
+            path.strip_prefix(root).unwrap_or(&path).display()
+        );
     }
     Ok(())
 }

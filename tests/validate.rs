@@ -1,0 +1,400 @@
+//! `flink-backup validate`, end to end.
+
+mod common;
+
+use common::{Run, fixture};
+use serde_json::{Value, json};
+
+fn findings(out: &common::Output) -> Vec<(String, u64, u64, String, String, String)> {
+    out.json()["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                common::relative(f["file"].as_str().unwrap()),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["severity"].as_str().unwrap().to_owned(),
+                f["rule"].as_str().unwrap().to_owned(),
+                f["path"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_whole_corpus_has_no_errors_at_the_default_release() {
+    let out = Run::new(&["validate", "-o", "json"])
+        .arg(fixture("corpus"))
+        .run();
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    let summary = &out.json()["summary"];
+    assert_eq!(summary["errors"], 0);
+    assert_eq!(summary["invalid"], 0);
+    // 45 Flink documents across the operator's and IBM's examples; the kustomize files are skipped.
+    assert_eq!(summary["valid"], 45, "{summary}");
+    assert_eq!(summary["skipped"], 14, "{summary}");
+    // The operator's examples use `resources` (requests/limits), which 1.15 does not have yet:
+    // the API server would prune it, so it is reported, as a warning.
+    for f in findings(&out) {
+        assert_eq!(f.4, "unknown-field");
+        assert!(f.5.ends_with("Manager/resources"), "{f:?}");
+    }
+}
+
+#[test]
+fn release_1_10_reports_exactly_the_configuration_and_version_errors() {
+    let out = Run::new(&[
+        "validate",
+        "-o",
+        "json",
+        "--operator-version",
+        "1.10",
+        "--disable",
+        "unknown-field",
+    ])
+    .arg(fixture("corpus"))
+    .run();
+    assert_eq!(out.code, 1);
+    let errors: Vec<String> = out.json()["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{}:{} {} {}",
+                common::relative(f["file"].as_str().unwrap())
+                    .trim_start_matches("fixtures/corpus/"),
+                f["line"],
+                f["path"].as_str().unwrap(),
+                f["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    for e in &errors {
+        assert!(
+            e.contains("/spec/flinkConfiguration/") || e.contains("/spec/flinkVersion"),
+            "{e}"
+        );
+    }
+    insta::assert_snapshot!(errors.join("\n"));
+}
+
+#[test]
+fn nested_configuration_is_valid_from_1_13_and_an_error_before() {
+    for (release, code) in [("1.12", 1), ("1.12.1", 1), ("1.13", 0), ("1.15", 0)] {
+        let out = Run::new(&["validate", "-o", "json", "--operator-version", release])
+            .arg(fixture("validate/nested-config.yaml"))
+            .run();
+        assert_eq!(out.code, code, "{release}: {}", out.stdout);
+        if code == 1 {
+            assert_eq!(
+                findings(&out),
+                vec![
+                    (
+                        "fixtures/validate/nested-config.yaml".into(),
+                        8,
+                        17,
+                        "error".into(),
+                        "schema".into(),
+                        "/spec/flinkVersion".into()
+                    ),
+                    (
+                        "fixtures/validate/nested-config.yaml".into(),
+                        10,
+                        36,
+                        "error".into(),
+                        "schema".into(),
+                        "/spec/flinkConfiguration/taskmanager.numberOfTaskSlots".into()
+                    ),
+                    (
+                        "fixtures/validate/nested-config.yaml".into(),
+                        11,
+                        5,
+                        "error".into(),
+                        "schema".into(),
+                        "/spec/flinkConfiguration/state".into()
+                    ),
+                ]
+            );
+        }
+    }
+}
+
+#[test]
+fn typos_are_caught_with_line_and_column() {
+    let out = Run::new(&["validate", "-o", "json"])
+        .arg(fixture("validate/typos.yaml"))
+        .run();
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        findings(&out),
+        vec![
+            (
+                "fixtures/validate/typos.yaml".into(),
+                21,
+                18,
+                "error".into(),
+                "schema".into(),
+                "/spec/job/upgradeMode".into()
+            ),
+            (
+                "fixtures/validate/typos.yaml".into(),
+                22,
+                5,
+                "warning".into(),
+                "unknown-field".into(),
+                "/spec/job/initialSavepointpath".into()
+            ),
+        ]
+    );
+    let message = out.json()["findings"][1]["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        message.contains("did you mean `initialSavepointPath`"),
+        "{message}"
+    );
+}
+
+#[test]
+fn strict_makes_unknown_fields_errors() {
+    let lenient = Run::new(&["validate", "--disable", "schema"])
+        .arg(fixture("validate/typos.yaml"))
+        .run();
+    assert_eq!(lenient.code, 0, "{}", lenient.stdout);
+    let strict = Run::new(&["validate", "--strict", "--disable", "schema", "-o", "json"])
+        .arg(fixture("validate/typos.yaml"))
+        .run();
+    assert_eq!(strict.code, 1);
+    assert_eq!(strict.json()["findings"][0]["severity"], "error");
+}
+
+#[test]
+fn yaml_1_1_scalars_are_read_as_kubectl_reads_them() {
+    let out = Run::new(&["validate", "-o", "json"])
+        .arg(fixture("validate/yaml11.yaml"))
+        .run();
+    // `allowNonRestoredState: yes` and `parallelism: 0x2` are fine; the unquoted `on` is a boolean.
+    assert_eq!(
+        findings(&out),
+        vec![(
+            "fixtures/validate/yaml11.yaml".into(),
+            15,
+            22,
+            "error".into(),
+            "schema".into(),
+            "/spec/podTemplate/spec/containers/0/env/0/value".into()
+        )]
+    );
+}
+
+#[test]
+fn duplicate_keys_point_at_the_second_key() {
+    let out = Run::new(&["validate", "-o", "json"])
+        .arg(fixture("validate/duplicate-key.yaml"))
+        .run();
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        findings(&out),
+        vec![(
+            "fixtures/validate/duplicate-key.yaml".into(),
+            11,
+            5,
+            "error".into(),
+            "duplicate-key".into(),
+            "/spec/savepoint/disposeOnDelete".into()
+        )]
+    );
+}
+
+#[test]
+fn a_broken_document_is_one_error_and_other_files_are_still_checked() {
+    let out = Run::new(&["validate", "-o", "json"])
+        .arg(fixture("validate/broken.yaml"))
+        .arg(fixture("validate/typos.yaml"))
+        .run();
+    assert_eq!(out.code, 1);
+    let f = findings(&out);
+    assert_eq!(f[0].0, "fixtures/validate/broken.yaml");
+    assert_eq!(f[0].4, "yaml");
+    assert_eq!(f[0].1, 13);
+    assert_eq!(f.len(), 3, "{f:?}");
+    assert_eq!(
+        out.json()["summary"]["valid"],
+        1,
+        "the first document of broken.yaml is fine"
+    );
+}
+
+#[test]
+fn a_directory_of_mixed_manifests() {
+    let out = Run::new(&["validate", "-o", "json"])
+        .arg(fixture("validate/mixed"))
+        .run();
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        out.json()["summary"],
+        json!({"files": 3, "documents": 3, "valid": 1, "invalid": 1, "skipped": 1, "errors": 1, "warnings": 0})
+    );
+    assert_eq!(
+        findings(&out),
+        vec![(
+            "fixtures/validate/mixed/snapshot.json".into(),
+            3,
+            44,
+            "error".into(),
+            "schema".into(),
+            "/spec/savepoint/disposeOnDelete".into()
+        )]
+    );
+}
+
+#[test]
+fn list_items_keep_their_index_and_item_relative_paths() {
+    let out = Run::new(&["validate", "-o", "json"])
+        .arg(fixture("validate/list.yaml"))
+        .run();
+    let all = out.json()["findings"].clone();
+    assert_eq!(all[0]["item"], 1);
+    assert_eq!(all[0]["path"], "/metadata/name");
+    assert_eq!(all[0]["line"], 14);
+    assert_eq!(all[0]["name"], "Bad_Name");
+    assert_eq!(all[1]["path"], "/spec/savepoint/formatType");
+}
+
+#[test]
+fn a_flink_kind_with_a_wrong_api_version_is_an_error() {
+    let out = Run::new(&["validate", "-o", "json"])
+        .arg(fixture("validate/wrong-api-version.yaml"))
+        .run();
+    assert_eq!(out.code, 1);
+    assert_eq!(out.json()["findings"][0]["rule"], "api-version");
+}
+
+#[test]
+fn reads_stdin_by_default_and_with_a_dash() {
+    let text = std::fs::read(fixture("validate/typos.yaml")).unwrap();
+    for args in [vec!["validate"], vec!["validate", "-"]] {
+        let out = Run::new(&args).stdin(text.clone()).run();
+        assert_eq!(out.code, 1);
+        assert!(
+            out.stdout.starts_with("<stdin>:21:18: error[schema]"),
+            "{}",
+            out.stdout
+        );
+    }
+}
+
+#[test]
+fn control_characters_from_the_input_never_reach_the_terminal() {
+    let out = Run::new(&["validate"])
+        .arg(fixture("validate/hostile-text.yaml"))
+        .run();
+    assert!(!out.stdout.contains('\u{1b}'), "{:?}", out.stdout);
+    assert!(!out.stdout.contains('\u{7}'));
+    assert!(
+        out.stdout.contains("evil\\u{1b}[2J\\u{7}key"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn usage_errors_exit_2_with_nothing_on_stdout() {
+    let missing = Run::new(&["validate", "no/such/file.yaml"]).run();
+    assert_eq!(missing.code, 2);
+    assert!(missing.stdout.is_empty());
+    assert!(
+        missing.stderr.contains("cannot read no/such/file.yaml"),
+        "{}",
+        missing.stderr
+    );
+
+    let rule = Run::new(&["validate", "--disable", "no-such-rule"])
+        .stdin("")
+        .run();
+    assert_eq!(rule.code, 2);
+    assert!(
+        rule.stderr.contains("known rules: yaml, schema"),
+        "{}",
+        rule.stderr
+    );
+
+    let version = Run::new(&["validate", "--operator-version", "1.9"])
+        .stdin("")
+        .run();
+    assert_eq!(version.code, 2);
+    assert!(version.stderr.contains("1.10, 1.11"), "{}", version.stderr);
+}
+
+#[test]
+fn help_documents_the_exit_codes() {
+    let out = Run::new(&["validate", "--help"]).run();
+    assert_eq!(out.code, 0);
+    assert!(out.stdout.contains("2  usage error"), "{}", out.stdout);
+}
+
+#[test]
+fn colour_only_on_a_terminal() {
+    // Tests run with a pipe: no escape codes, whatever NO_COLOR says.
+    let out = Run::new(&["validate"])
+        .arg(fixture("validate/typos.yaml"))
+        .run();
+    assert!(!out.stdout.contains("\x1b["));
+}
+
+fn format_output(format: &str) -> String {
+    let out = Run::new(&["validate", "-o", format])
+        .arg("fixtures/validate/typos.yaml")
+        .arg("fixtures/validate/list.yaml")
+        .run();
+    assert_eq!(out.code, 1);
+    out.stdout
+}
+
+#[test]
+fn output_text() {
+    insta::assert_snapshot!(format_output("text"));
+}
+
+#[test]
+fn output_json() {
+    insta::assert_snapshot!(format_output("json"));
+}
+
+#[test]
+fn output_junit() {
+    insta::assert_snapshot!(format_output("junit"));
+}
+
+#[test]
+fn output_sarif() {
+    let sarif: Value = serde_json::from_str(&format_output("sarif")).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    insta::assert_json_snapshot!(sarif["runs"][0]["results"]);
+}
+
+#[test]
+fn output_github() {
+    insta::assert_snapshot!(format_output("github"));
+}
+
+#[test]
+fn schema_prints_the_embedded_schema() {
+    let out = Run::new(&["schema", "flinkdeployment", "--operator-version", "1.12.1"]).run();
+    assert_eq!(out.code, 0);
+    let schema = out.json();
+    assert_eq!(
+        schema["title"],
+        "FlinkDeployment (Flink Kubernetes Operator 1.12.1)"
+    );
+    let on_disk: Value = serde_json::from_str(
+        &std::fs::read_to_string(fixture("../schemas/1.12/flinkdeployment.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(schema, on_disk);
+    assert_eq!(Run::new(&["schema", "Pod"]).run().code, 2);
+}
