@@ -34,6 +34,9 @@ pub enum Command {
     /// Check Flink resources against the operator's schemas and rules
     #[command(after_help = EXIT_CODES)]
     Validate(ValidateArgs),
+    /// Rewrite a saved FlinkDeployment or FlinkSessionJob so it resumes from its savepoint
+    #[command(after_help = EXIT_CODES)]
+    Restore(RestoreArgs),
     /// Print the embedded JSON Schema of a kind, for editors
     Schema(SchemaArgs),
 }
@@ -69,6 +72,56 @@ pub struct ValidateArgs {
     /// Turn a rule off (repeatable); see the README for the rule ids
     #[arg(long, value_name = "RULE")]
     pub disable: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Output: a YAML stream, JSON (a List for several), or the RFC 6902 JSON Patch
+    #[arg(short, long, value_enum, default_value_t = RestoreFormat::Yaml)]
+    pub output: RestoreFormat,
+
+    /// Restore from this location instead of a snapshot's status.path (one target only)
+    #[arg(long, value_name = "PATH")]
+    pub savepoint_path: Option<String>,
+
+    /// Use the FlinkStateSnapshot with this name, instead of the newest COMPLETED one
+    #[arg(long, value_name = "NAME")]
+    pub snapshot: Option<String>,
+
+    /// With no snapshot, take the path from the target's own status (upgradeSavepointPath, else
+    /// savepointInfo.lastSavepoint.location: the older, nonce-based procedure)
+    #[arg(long)]
+    pub from_status: bool,
+
+    /// Accept a checkpoint snapshot (Flink owns checkpoint data and may delete it)
+    #[arg(long)]
+    pub allow_checkpoint: bool,
+
+    /// Value of spec.job.allowNonRestoredState
+    #[arg(long, value_name = "BOOL", default_value_t = true, num_args = 0..=1,
+          default_missing_value = "true", action = clap::ArgAction::Set)]
+    pub allow_non_restored_state: bool,
+
+    /// Also bump spec.job.savepointRedeployNonce, so an existing resource redeploys from the path
+    #[arg(long)]
+    pub redeploy: bool,
+
+    /// Show a unified diff of the saved form against the restore form instead of the manifest
+    #[arg(long, conflicts_with = "output")]
+    pub diff: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RestoreFormat {
+    /// A YAML stream for `kubectl apply -f -`
+    Yaml,
+    /// One JSON object, or a v1 List of several
+    Json,
+    /// The RFC 6902 JSON Patch from the saved form to the restore form
+    Patch,
 }
 
 #[derive(Debug, Args)]

@@ -399,3 +399,36 @@ mod tests {
         );
     }
 }
+
+/// Everything a transforming command reads, held at once: a restore pairs resources across files.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub documents: Vec<Document>,
+    pub broken: Vec<(Origin, YamlError)>,
+}
+
+pub fn load_all(paths: &[InputPath], options: &ReadOptions) -> Result<Loaded, UnreadablePath> {
+    let mut loaded = Loaded::default();
+    for path in paths {
+        match read_source(path)? {
+            Err(defect) => loaded.broken.push((
+                Origin {
+                    file: defect.name,
+                    document: 1,
+                    item: None,
+                    line: defect.error.pos.line,
+                },
+                defect.error,
+            )),
+            Ok(source) => {
+                for entry in entries(&source, options) {
+                    match entry {
+                        Entry::Document(d) => loaded.documents.push(d),
+                        Entry::Broken { origin, error } => loaded.broken.push((origin, error)),
+                    }
+                }
+            }
+        }
+    }
+    Ok(loaded)
+}

@@ -6,16 +6,21 @@
 
 pub mod check;
 pub mod cli;
+pub mod diff;
 pub mod finding;
 pub mod input;
 pub mod kind;
 pub mod locate;
+pub mod manifest;
+pub mod outgoing;
 pub mod pointer;
 pub mod release;
 pub mod report;
 pub mod resource;
+pub mod restore;
 pub mod run;
 pub mod schema;
+pub mod snapshot;
 pub mod terminal;
 pub mod validate;
 pub mod yaml;

@@ -4,10 +4,14 @@ use std::collections::BTreeSet;
 use std::io::Write;
 
 use crate::check::{CheckOptions, rules};
-use crate::cli::{Cli, Command, InputArgs, SchemaArgs, ValidateArgs};
-use crate::input::{self, InputPath, ReadOptions};
+use crate::cli::{Cli, Command, InputArgs, RestoreArgs, RestoreFormat, SchemaArgs, ValidateArgs};
+use crate::diff;
+use crate::input::{self, Document, InputPath, Loaded, ReadOptions};
 use crate::kind::Kind;
+use crate::manifest::{self, ManifestFormat};
+use crate::outgoing;
 use crate::report;
+use crate::restore::{self, Refused, RestoreOptions, source::SourceOptions};
 use crate::schema;
 use crate::terminal;
 use crate::validate;
@@ -19,6 +23,7 @@ pub const USAGE: u8 = 2;
 pub fn run(cli: Cli) -> u8 {
     let result = match cli.command {
         Command::Validate(args) => validate_command(args),
+        Command::Restore(args) => restore_command(args),
         Command::Schema(args) => schema_command(args),
     };
     match result {
@@ -68,6 +73,79 @@ fn validate_command(args: ValidateArgs) -> Result<u8, Usage> {
         .map_err(|e| Usage(e.to_string()))?;
     emit(&buffer)?;
     Ok(if outcome.has_errors() { FAILED } else { OK })
+}
+
+fn restore_command(args: RestoreArgs) -> Result<u8, Usage> {
+    let loaded = load(&args.input)?;
+    let Some(documents) = readable(loaded) else {
+        return Ok(FAILED);
+    };
+    let options = RestoreOptions {
+        source: SourceOptions {
+            savepoint_path: args.savepoint_path,
+            snapshot: args.snapshot,
+            from_status: args.from_status,
+            allow_checkpoint: args.allow_checkpoint,
+        },
+        allow_non_restored_state: args.allow_non_restored_state,
+        redeploy: args.redeploy,
+    };
+    let plan = match restore::plan(&documents, &options) {
+        Ok(plan) => plan,
+        Err(Refused(reasons)) => return Ok(refuse("restore", &reasons)),
+    };
+    let outputs: Vec<&serde_json::Value> = plan.resources.iter().map(|r| &r.restored).collect();
+    if let Err(reasons) = outgoing::check(&outputs, args.input.operator_version) {
+        return Ok(refuse("restore", &reasons));
+    }
+    for note in &plan.notes {
+        eprintln!("flink-backup: {}", terminal::escape(note));
+    }
+    let text = if args.diff {
+        diff::render(&plan.resources, terminal::stdout_colour())
+    } else {
+        match args.output {
+            RestoreFormat::Yaml => manifest::render(&outputs, ManifestFormat::Yaml),
+            RestoreFormat::Json => manifest::render(&outputs, ManifestFormat::Json),
+            RestoreFormat::Patch => restore::patch_output(&plan.resources),
+        }
+    };
+    emit(text.as_bytes())?;
+    Ok(OK)
+}
+
+fn load(args: &InputArgs) -> Result<Loaded, Usage> {
+    let paths = input_paths(args)?;
+    input::load_all(&paths, &read_options(args)).map_err(|e| Usage(e.to_string()))
+}
+
+/// The documents, or `None` after reporting on stderr the ones that could not be read: a
+/// transform never acts on half of its input.
+fn readable(loaded: Loaded) -> Option<Vec<Document>> {
+    if loaded.broken.is_empty() {
+        return Some(loaded.documents);
+    }
+    for (origin, error) in &loaded.broken {
+        eprintln!(
+            "{}:{}:{}: error[yaml] {}",
+            terminal::escape(&origin.file),
+            error.pos.line,
+            error.pos.column,
+            terminal::escape(&error.message)
+        );
+    }
+    eprintln!("flink-backup: nothing written: fix the input above first");
+    None
+}
+
+fn refuse(command: &str, reasons: &[String]) -> u8 {
+    for reason in reasons {
+        eprintln!(
+            "flink-backup: {command} refused: {}",
+            terminal::escape(reason)
+        );
+    }
+    FAILED
 }
 
 fn schema_command(args: SchemaArgs) -> Result<u8, Usage> {

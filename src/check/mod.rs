@@ -38,6 +38,11 @@ pub enum Verdict {
     Checked(Vec<Problem>),
 }
 
+/// Schema violations alone: the gate every manifest the tool writes must pass.
+pub fn schema_problems(resource: crate::resource::Resource<'_>, release: Release) -> Vec<Problem> {
+    schema::check(resource, release)
+}
+
 pub fn check_document(doc: &Document, options: &CheckOptions) -> Verdict {
     let mut problems = match classify(&doc.value) {
         Classified::Other => return Verdict::Skipped,

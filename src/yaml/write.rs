@@ -102,21 +102,20 @@ fn write_number(out: &mut String, n: &Number) {
         return;
     }
     let f = n.as_f64().unwrap_or_default();
-    if f.fract() == 0.0 && f.abs() < 1e15 {
-        let _ = write!(out, "{f:.1}");
+    if f == 0.0 || (1e-5..1e16).contains(&f.abs()) {
+        // Rust's shortest round-trip form; YAML 1.1 needs a dot to read it as a float.
+        let plain = f.to_string();
+        out.push_str(&plain);
+        if !plain.contains('.') {
+            out.push_str(".0");
+        }
     } else {
-        // `{:e}` gives `1.5e20` or `1e-7`; YAML 1.1 wants `1.5e+20` and `1.0e-07`-style with a dot.
+        // `{:e}` gives `1.5e20` or `1e-7`; YAML 1.1 wants a dot and a signed exponent.
         let formatted = format!("{f:e}");
         let (mantissa, exponent) = formatted.split_once('e').unwrap_or((&formatted, "0"));
-        let mantissa = if mantissa.contains('.') {
-            mantissa.to_owned()
-        } else {
-            format!("{mantissa}.0")
-        };
-        let exponent = exponent
-            .strip_prefix('-')
-            .map_or_else(|| format!("+{exponent}"), |e| format!("-{e}"));
-        let _ = write!(out, "{mantissa}e{exponent}");
+        let dot = if mantissa.contains('.') { "" } else { ".0" };
+        let sign = if exponent.starts_with('-') { "" } else { "+" };
+        let _ = write!(out, "{mantissa}{dot}e{sign}{exponent}");
     }
 }
 
@@ -277,8 +276,14 @@ mod tests {
 
     #[test]
     fn numbers_keep_their_type() {
-        let v = json!({"i": -5, "u": u64::MAX, "f": 1.5, "big": 1.2345678901234568e29, "whole": 1000.0, "tiny": 1e-7});
+        let v = json!({"i": -5, "u": u64::MAX, "f": 1.5, "half": 0.5, "big": 1.2345678901234568e29, "whole": 1000.0, "tiny": 1e-7, "neg": -2.5e-9});
         assert_eq!(round_trip(&v), v, "{}", to_yaml(&v));
-        assert!(to_yaml(&v).contains("big: 1.2345678901234568e+29"));
+        let text = to_yaml(&v);
+        assert!(text.contains("big: 1.2345678901234568e+29"), "{text}");
+        assert!(
+            text.contains("half: 0.5\n") && text.contains("whole: 1000.0\n"),
+            "{text}"
+        );
+        assert!(text.contains("tiny: 1.0e-7\n"), "{text}");
     }
 }
