@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::input::DEFAULT_MAX_DOCUMENT_SIZE;
+use crate::manifest::ManifestFormat;
 use crate::release::Release;
 use crate::report::Format;
 
@@ -34,6 +35,9 @@ pub enum Command {
     /// Check Flink resources against the operator's schemas and rules
     #[command(after_help = EXIT_CODES)]
     Validate(ValidateArgs),
+    /// Write the FlinkStateSnapshot that backs up a saved, running FlinkDeployment or FlinkSessionJob
+    #[command(after_help = EXIT_CODES)]
+    Backup(BackupArgs),
     /// Rewrite a saved FlinkDeployment or FlinkSessionJob so it resumes from its savepoint
     #[command(after_help = EXIT_CODES)]
     Restore(RestoreArgs),
@@ -72,6 +76,64 @@ pub struct ValidateArgs {
     /// Turn a rule off (repeatable); see the README for the rule ids
     #[arg(long, value_name = "RULE")]
     pub disable: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Output format
+    #[arg(short, long, value_enum, default_value_t = ManifestFormat::Yaml)]
+    pub output: ManifestFormat,
+
+    /// spec.savepoint.formatType
+    #[arg(long, value_name = "TYPE", value_parser = ["CANONICAL", "NATIVE"])]
+    pub format_type: Option<String>,
+
+    /// Savepoint target directory (spec.savepoint.path); the job's configured directory otherwise
+    #[arg(long, value_name = "DIR")]
+    pub path: Option<String>,
+
+    /// spec.backoffLimit: retries on failure (-1 for unlimited, the operator's default)
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub backoff_limit: Option<i64>,
+
+    /// Let deleting the snapshot resource delete the savepoint data (the operator's default)
+    #[arg(long)]
+    pub dispose_on_delete: bool,
+
+    /// Add a label to the snapshot (repeatable)
+    #[arg(long, value_name = "KEY=VALUE", value_parser = parse_label)]
+    pub label: Vec<(String, String)>,
+
+    /// Take a checkpoint instead of a savepoint (spec.checkpoint); Flink may delete checkpoint data
+    #[arg(long)]
+    pub checkpoint: bool,
+
+    /// Skip the READY/RUNNING precondition
+    #[arg(long)]
+    pub force: bool,
+
+    /// Name of the snapshot (one target only); default <target>-backup-<UTC yyyymmdd-hhmmss>,
+    /// the time taken from SOURCE_DATE_EPOCH when it is set
+    #[arg(long, value_name = "NAME", conflicts_with = "generate_name")]
+    pub name: Option<String>,
+
+    /// Emit metadata.generateName: <target>-backup- instead of a name, for `kubectl create`
+    #[arg(long)]
+    pub generate_name: bool,
+
+    /// Older operators: emit the target with savepointTriggerNonce bumped instead of a snapshot
+    #[arg(long, conflicts_with_all = ["checkpoint", "name", "generate_name", "path", "format_type", "backoff_limit", "dispose_on_delete", "label"])]
+    pub trigger_nonce: bool,
+}
+
+fn parse_label(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_owned(), v.to_owned())),
+        _ => Err(format!("expected KEY=VALUE, not {s:?}")),
+    }
 }
 
 #[derive(Debug, Args)]

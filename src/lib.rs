@@ -4,6 +4,7 @@
 //! sources (`input`) -> documents with origins -> resources (`resource`) -> a check (`check`)
 //! or a transform -> findings placed in their file (`locate`) -> a sink (`report`, `yaml`).
 
+pub mod backup;
 pub mod check;
 pub mod cli;
 pub mod diff;

@@ -3,8 +3,11 @@
 use std::collections::BTreeSet;
 use std::io::Write;
 
+use crate::backup::{self, BackupOptions};
 use crate::check::{CheckOptions, rules};
-use crate::cli::{Cli, Command, InputArgs, RestoreArgs, RestoreFormat, SchemaArgs, ValidateArgs};
+use crate::cli::{
+    BackupArgs, Cli, Command, InputArgs, RestoreArgs, RestoreFormat, SchemaArgs, ValidateArgs,
+};
 use crate::diff;
 use crate::input::{self, Document, InputPath, Loaded, ReadOptions};
 use crate::kind::Kind;
@@ -23,6 +26,7 @@ pub const USAGE: u8 = 2;
 pub fn run(cli: Cli) -> u8 {
     let result = match cli.command {
         Command::Validate(args) => validate_command(args),
+        Command::Backup(args) => backup_command(args),
         Command::Restore(args) => restore_command(args),
         Command::Schema(args) => schema_command(args),
     };
@@ -73,6 +77,41 @@ fn validate_command(args: ValidateArgs) -> Result<u8, Usage> {
         .map_err(|e| Usage(e.to_string()))?;
     emit(&buffer)?;
     Ok(if outcome.has_errors() { FAILED } else { OK })
+}
+
+fn backup_command(args: BackupArgs) -> Result<u8, Usage> {
+    let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
+    let now = backup::name::now(epoch.as_deref()).map_err(Usage)?;
+    let loaded = load(&args.input)?;
+    let Some(documents) = readable(loaded) else {
+        return Ok(FAILED);
+    };
+    let options = BackupOptions {
+        format_type: args.format_type,
+        path: args.path,
+        backoff_limit: args.backoff_limit,
+        dispose_on_delete: args.dispose_on_delete,
+        labels: args.label,
+        checkpoint: args.checkpoint,
+        force: args.force,
+        name: args.name,
+        generate_name: args.generate_name,
+        trigger_nonce: args.trigger_nonce,
+        now,
+    };
+    let plan = match backup::plan(&documents, &options) {
+        Ok(plan) => plan,
+        Err(backup::Refused(reasons)) => return Ok(refuse("backup", &reasons)),
+    };
+    let outputs: Vec<&serde_json::Value> = plan.manifests.iter().collect();
+    if let Err(reasons) = outgoing::check(&outputs, args.input.operator_version) {
+        return Ok(refuse("backup", &reasons));
+    }
+    for note in &plan.notes {
+        eprintln!("flink-backup: {}", terminal::escape(note));
+    }
+    emit(manifest::render(&outputs, args.output).as_bytes())?;
+    Ok(OK)
 }
 
 fn restore_command(args: RestoreArgs) -> Result<u8, Usage> {
