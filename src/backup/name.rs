@@ -80,7 +80,8 @@ mod tests {
     fn long_names_are_truncated_to_a_valid_subdomain() {
         let long = format!("{}-{}", "a".repeat(229), "b".repeat(30));
         let name = snapshot_name(&long, 0);
-        assert_eq!(name.len(), 253);
+        assert!(name.len() <= 253);
+        assert_eq!(name.len(), 252, "the dash at the cut is dropped");
         assert!(name.ends_with("a-backup-19700101-000000"), "{name}");
     }
 
