@@ -73,6 +73,10 @@ pub struct ValidateArgs {
     #[arg(long)]
     pub strict: bool,
 
+    /// Backup prerequisites (state directories set, distinct and persistent) are errors, not warnings
+    #[arg(long)]
+    pub backup_ready: bool,
+
     /// Turn a rule off (repeatable); see the README for the rule ids
     #[arg(long, value_name = "RULE")]
     pub disable: Vec<String>,

@@ -66,6 +66,7 @@ fn validate_command(args: ValidateArgs) -> Result<u8, Usage> {
     let check = CheckOptions {
         release: args.input.operator_version,
         strict: args.strict,
+        backup_ready: args.backup_ready,
         disabled: args.disable.iter().cloned().collect::<BTreeSet<_>>(),
     };
     let paths = input_paths(&args.input)?;

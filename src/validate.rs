@@ -1,11 +1,20 @@
 //! The `validate` command: every source, every document, every check; findings in input order.
+//!
+//! Files are checked one at a time. A FlinkSessionJob is held back until every file has been read,
+//! because the rules it must pass depend on its session cluster, which may come later.
+
+use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::check::{CheckOptions, Verdict, check_document, rules};
-use crate::finding::{Finding, Severity};
-use crate::input::{self, Entry, InputPath, ReadOptions, Source, UnreadablePath};
+use crate::check::{CheckOptions, Verdict, check_document, check_session_job, rules};
+use crate::finding::{Finding, Problem, Severity};
+use crate::input::{self, Document, Entry, InputPath, ReadOptions, Source, UnreadablePath};
+use crate::kind::Kind;
 use crate::locate;
+use crate::resource::{Classified, classify, kind_name_namespace};
+use crate::session_cluster::SessionCluster;
+use crate::yaml::YamlError;
 
 /// Counts for the summary line and the JSON contract.
 #[derive(Debug, Default, Clone, PartialEq, Serialize)]
@@ -22,7 +31,7 @@ pub struct Summary {
 /// One checked Flink document, for reports that list passes too (JUnit).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Checked {
-    pub file: std::sync::Arc<str>,
+    pub file: Arc<str>,
     pub document: usize,
     pub item: Option<usize>,
     pub kind: Option<String>,
@@ -40,18 +49,24 @@ impl Outcome {
     pub fn has_errors(&self) -> bool {
         self.summary.errors > 0
     }
+}
 
-    fn absorb(&mut self, file: Outcome) {
-        self.summary.files += 1;
-        self.summary.documents += file.summary.documents;
-        self.summary.valid += file.summary.valid;
-        self.summary.invalid += file.summary.invalid;
-        self.summary.skipped += file.summary.skipped;
-        self.summary.errors += file.summary.errors;
-        self.summary.warnings += file.summary.warnings;
-        self.findings.extend(file.findings);
-        self.checked.extend(file.checked);
-    }
+/// A session job waiting for the clusters of the whole input.
+struct PendingSessionJob {
+    file_index: usize,
+    source: Arc<Source>,
+    document: Document,
+    problems: Vec<Problem>,
+}
+
+/// What one file gave.
+#[derive(Default)]
+struct FileOutcome {
+    summary: Summary,
+    findings: Vec<Finding>,
+    checked: Vec<Checked>,
+    clusters: Vec<SessionCluster>,
+    pending: Vec<PendingSessionJob>,
 }
 
 pub fn run(
@@ -59,54 +74,123 @@ pub fn run(
     read: &ReadOptions,
     check: &CheckOptions,
 ) -> Result<Outcome, UnreadablePath> {
-    let mut outcome = Outcome::default();
-    for path in paths {
+    let mut per_file: Vec<FileOutcome> = Vec::with_capacity(paths.len());
+    for (file_index, path) in paths.iter().enumerate() {
         let file = match input::read_source(path)? {
-            Ok(source) => check_source(&source, read, check),
+            Ok(source) => check_source(file_index, Arc::new(source), read, check),
             Err(defect) => {
-                let mut file = Outcome::default();
+                let mut file = FileOutcome::default();
                 file.push_broken(defect.name, 1, defect.error);
                 file
             }
         };
-        outcome.absorb(file);
+        per_file.push(file);
+    }
+    let clusters: Vec<SessionCluster> = per_file
+        .iter_mut()
+        .flat_map(|f| f.clusters.drain(..))
+        .collect();
+    let pending: Vec<PendingSessionJob> = per_file
+        .iter_mut()
+        .flat_map(|f| f.pending.drain(..))
+        .collect();
+    for job in pending {
+        let file = &mut per_file[job.file_index];
+        file.finish_session_job(job, &clusters, read, check);
+    }
+    let mut outcome = Outcome::default();
+    for mut file in per_file {
+        // Held-back session jobs rejoin their file's findings in document order.
+        file.findings
+            .sort_by_key(|f| (f.document, f.item, f.line, f.column));
+        outcome.summary.files += 1;
+        let s = &mut outcome.summary;
+        s.documents += file.summary.documents;
+        s.valid += file.summary.valid;
+        s.invalid += file.summary.invalid;
+        s.skipped += file.summary.skipped;
+        s.errors += file.summary.errors;
+        s.warnings += file.summary.warnings;
+        outcome.findings.extend(file.findings);
+        outcome.checked.extend(file.checked);
     }
     Ok(outcome)
 }
 
-/// Checks one file's documents; pure, so files can be checked in any order and merged.
-pub fn check_source(source: &Source, read: &ReadOptions, check: &CheckOptions) -> Outcome {
-    let mut out = Outcome::default();
-    for entry in input::entries(source, read) {
-        match entry {
+fn check_source(
+    file_index: usize,
+    source: Arc<Source>,
+    read: &ReadOptions,
+    check: &CheckOptions,
+) -> FileOutcome {
+    let mut out = FileOutcome::default();
+    for entry in input::entries(&source, read) {
+        let doc = match entry {
             Entry::Broken { origin, error } => {
                 out.push_broken(origin.file, origin.document, error);
+                continue;
             }
-            Entry::Document(doc) => {
-                out.summary.documents += 1;
-                match check_document(&doc, check) {
-                    Verdict::Skipped => out.summary.skipped += 1,
-                    Verdict::Checked(problems) => {
-                        let findings = locate::place(source, &doc, problems, read.limits);
-                        let (kind, name, _) = crate::resource::kind_name_namespace(&doc.value);
-                        out.checked.push(Checked {
-                            file: doc.origin.file.clone(),
-                            document: doc.origin.document,
-                            item: doc.origin.item,
-                            kind,
-                            name,
-                        });
-                        out.push_findings(findings);
-                    }
-                }
+            Entry::Document(doc) => doc,
+        };
+        out.summary.documents += 1;
+        let problems = match check_document(&doc, check) {
+            Verdict::Skipped => {
+                out.summary.skipped += 1;
+                continue;
             }
+            Verdict::Checked(problems) => problems,
+        };
+        match classify(&doc.value) {
+            Classified::Flink(r) if r.kind == Kind::FlinkSessionJob => {
+                out.pending.push(PendingSessionJob {
+                    file_index,
+                    source: source.clone(),
+                    document: doc,
+                    problems,
+                });
+                continue;
+            }
+            Classified::Flink(r) => out.clusters.extend(SessionCluster::of(r)),
+            _ => {}
         }
+        out.finish_document(&source, &doc, problems, read);
     }
     out
 }
 
-impl Outcome {
-    fn push_findings(&mut self, findings: Vec<Finding>) {
+impl FileOutcome {
+    fn finish_session_job(
+        &mut self,
+        job: PendingSessionJob,
+        clusters: &[SessionCluster],
+        read: &ReadOptions,
+        check: &CheckOptions,
+    ) {
+        let mut problems = job.problems;
+        if let Classified::Flink(resource) = classify(&job.document.value) {
+            if let Some(cluster) = clusters.iter().find(|c| c.serves(&resource)) {
+                problems.extend(check_session_job(resource, cluster, check));
+            }
+        }
+        self.finish_document(&job.source, &job.document, problems, read);
+    }
+
+    fn finish_document(
+        &mut self,
+        source: &Source,
+        doc: &Document,
+        problems: Vec<Problem>,
+        read: &ReadOptions,
+    ) {
+        let findings = locate::place(source, doc, problems, read.limits);
+        let (kind, name, _) = kind_name_namespace(&doc.value);
+        self.checked.push(Checked {
+            file: doc.origin.file.clone(),
+            document: doc.origin.document,
+            item: doc.origin.item,
+            kind,
+            name,
+        });
         let errors = findings
             .iter()
             .filter(|f| f.severity == Severity::Error)
@@ -121,12 +205,7 @@ impl Outcome {
         self.findings.extend(findings);
     }
 
-    fn push_broken(
-        &mut self,
-        file: std::sync::Arc<str>,
-        document: usize,
-        error: crate::yaml::YamlError,
-    ) {
+    fn push_broken(&mut self, file: Arc<str>, document: usize, error: YamlError) {
         self.summary.documents += 1;
         self.summary.invalid += 1;
         self.summary.errors += 1;

@@ -1,5 +1,7 @@
 //! Checks: a resource in, problems out. A rule never prints, reads a file or exits.
 
+mod operator_rules;
+mod prerequisites;
 pub mod rules;
 mod schema;
 mod unknown_fields;
@@ -7,17 +9,34 @@ mod unknown_fields;
 use std::collections::BTreeSet;
 
 use crate::finding::{Problem, Severity};
+use crate::flink_config::FlinkConfig;
 use crate::input::Document;
+use crate::kind::Kind;
 use crate::release::Release;
-use crate::resource::{Classified, classify};
+use crate::resource::{Classified, Resource, classify};
+use crate::session_cluster::SessionCluster;
+use crate::storage::Storage;
+use prerequisites::StateSetup;
 
 #[derive(Debug, Clone)]
 pub struct CheckOptions {
     pub release: Release,
     /// Unknown fields are errors, not warnings.
     pub strict: bool,
+    /// Backup prerequisites are errors, not warnings.
+    pub backup_ready: bool,
     /// Rule ids turned off with `--disable`.
     pub disabled: BTreeSet<String>,
+}
+
+impl CheckOptions {
+    fn prerequisite_severity(&self) -> Severity {
+        if self.backup_ready {
+            Severity::Error
+        } else {
+            Severity::Warning
+        }
+    }
 }
 
 impl Default for CheckOptions {
@@ -25,6 +44,7 @@ impl Default for CheckOptions {
         CheckOptions {
             release: Release::NEWEST,
             strict: false,
+            backup_ready: false,
             disabled: BTreeSet::new(),
         }
     }
@@ -38,8 +58,37 @@ pub enum Verdict {
     Checked(Vec<Problem>),
 }
 
+/// The rules a FlinkSessionJob can only be held to once its session cluster is known: it
+/// inherits the cluster's state directories and pods.
+pub fn check_session_job(
+    job: Resource<'_>,
+    cluster: &SessionCluster,
+    options: &CheckOptions,
+) -> Vec<Problem> {
+    let config = cluster
+        .config
+        .overlaid_by(&FlinkConfig::of(job.value), "/spec/deploymentName");
+    let mut problems = operator_rules::check_with_cluster(job, cluster, &config);
+    let setup = StateSetup {
+        config: &config,
+        storage: &cluster.storage,
+        missing_at: "/spec/deploymentName",
+    };
+    let inherited = prerequisites::check(&setup, options.prerequisite_severity());
+    problems.extend(inherited.into_iter().map(|mut p| {
+        p.message = format!(
+            "{} (from its session cluster {})",
+            p.message,
+            cluster.describe()
+        );
+        p
+    }));
+    problems.retain(|p| !options.disabled.contains(p.rule));
+    problems
+}
+
 /// Schema violations alone: the gate every manifest the tool writes must pass.
-pub fn schema_problems(resource: crate::resource::Resource<'_>, release: Release) -> Vec<Problem> {
+pub fn schema_problems(resource: Resource<'_>, release: Release) -> Vec<Problem> {
     schema::check(resource, release)
 }
 
@@ -66,6 +115,22 @@ pub fn check_document(doc: &Document, options: &CheckOptions) -> Verdict {
                 options.release,
                 unknown_severity,
             ));
+            p.extend(operator_rules::check(resource));
+            if resource.kind == Kind::FlinkDeployment {
+                let setup = StateSetup {
+                    config: &FlinkConfig::of(resource.value),
+                    storage: &Storage::of(resource.value),
+                    missing_at: if resource.value.pointer("/spec/flinkConfiguration").is_some() {
+                        "/spec/flinkConfiguration"
+                    } else {
+                        "/spec"
+                    },
+                };
+                p.extend(prerequisites::check(
+                    &setup,
+                    options.prerequisite_severity(),
+                ));
+            }
             p
         }
     };

@@ -1,0 +1,272 @@
+//! `flinkConfiguration` as Flink reads it: nested maps flattened with dots, and each option
+//! resolved through its deprecated keys. Every rule that reads configuration goes through here.
+
+use serde_json::Value;
+
+use crate::pointer;
+
+/// One flattened configuration entry, and where it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub key: String,
+    pub value: String,
+    /// JSON Pointer of the value within its resource.
+    pub pointer: String,
+}
+
+/// The options the rules need, each with its current key first and its deprecated keys after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlinkOption {
+    CheckpointDir,
+    SavepointDir,
+    HaMode,
+    HaStorageDir,
+    PeriodicSavepointInterval,
+}
+
+impl FlinkOption {
+    pub fn keys(self) -> &'static [&'static str] {
+        match self {
+            FlinkOption::CheckpointDir => &[
+                "execution.checkpointing.dir",
+                "state.checkpoints.dir",
+                "state.backend.fs.checkpointdir",
+            ],
+            FlinkOption::SavepointDir => &[
+                "execution.checkpointing.savepoint-dir",
+                "state.savepoints.dir",
+                "savepoints.state.backend.fs.dir",
+            ],
+            FlinkOption::HaMode => &[
+                "high-availability.type",
+                "high-availability",
+                "recovery.mode",
+            ],
+            FlinkOption::HaStorageDir => &[
+                "high-availability.storageDir",
+                "high-availability.zookeeper.storageDir",
+                "recovery.zookeeper.storageDir",
+            ],
+            FlinkOption::PeriodicSavepointInterval => {
+                &["kubernetes.operator.periodic.savepoint.interval"]
+            }
+        }
+    }
+
+    /// `execution.checkpointing.savepoint-dir (or state.savepoints.dir)`, for messages.
+    pub fn describe(self) -> String {
+        let keys = self.keys();
+        match keys {
+            [only] => (*only).to_owned(),
+            [first, second, ..] => format!("{first} (or {second})"),
+            [] => String::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FlinkConfig {
+    entries: Vec<Entry>,
+}
+
+impl FlinkConfig {
+    /// The resource's `spec.flinkConfiguration`, flattened.
+    pub fn of(resource: &Value) -> FlinkConfig {
+        let mut config = FlinkConfig::default();
+        if let Some(conf) = resource.pointer("/spec/flinkConfiguration") {
+            flatten(conf, "", "/spec/flinkConfiguration", &mut config.entries);
+        }
+        config
+    }
+
+    /// `self` with `top`'s entries taking precedence: a session job's configuration over its
+    /// cluster's. Inherited entries live in another document, so they are reported at `inherited_at`.
+    pub fn overlaid_by(&self, top: &FlinkConfig, inherited_at: &str) -> FlinkConfig {
+        let mut entries: Vec<Entry> = self
+            .entries
+            .iter()
+            .filter(|e| top.get(&e.key).is_none())
+            .map(|e| Entry {
+                pointer: inherited_at.to_owned(),
+                ..e.clone()
+            })
+            .collect();
+        entries.extend(top.entries.iter().cloned());
+        FlinkConfig { entries }
+    }
+
+    /// The entry for a flattened key; the last one written wins, as in a map.
+    pub fn get(&self, key: &str) -> Option<&Entry> {
+        self.entries.iter().rev().find(|e| e.key == key)
+    }
+
+    /// The option's value, through its deprecated keys; empty values count as unset.
+    pub fn resolve(&self, option: FlinkOption) -> Option<&Entry> {
+        option
+            .keys()
+            .iter()
+            .find_map(|k| self.get(k).filter(|e| !e.value.trim().is_empty()))
+    }
+
+    /// High availability is on unless its mode is absent or `NONE`.
+    pub fn ha_enabled(&self) -> bool {
+        self.resolve(FlinkOption::HaMode)
+            .is_some_and(|e| !e.value.trim().eq_ignore_ascii_case("none"))
+    }
+}
+
+fn flatten(value: &Value, prefix: &str, at: &str, out: &mut Vec<Entry>) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                flatten(v, &key, &pointer::join(at, k), out);
+            }
+        }
+        Value::Null => {}
+        leaf if !prefix.is_empty() => out.push(Entry {
+            key: prefix.to_owned(),
+            value: text(leaf),
+            pointer: at.to_owned(),
+        }),
+        _ => {}
+    }
+}
+
+/// A value as the operator turns it into configuration text; a list becomes `a;b`.
+fn text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items.iter().map(text).collect::<Vec<_>>().join(";"),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// A state directory, normalised so that `file:///a/b`, `file:/a/b`, `/a/b` and `/a/b/` compare equal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// `file` for local paths; the URI scheme otherwise.
+    pub scheme: String,
+    /// For `file`, the absolute path; otherwise the authority and path.
+    pub path: String,
+}
+
+/// Object stores and distributed file systems that outlive any pod.
+const DURABLE_SCHEMES: [&str; 10] = [
+    "s3", "s3a", "s3p", "gs", "abfs", "abfss", "wasb", "wasbs", "oss", "hdfs",
+];
+
+impl Location {
+    pub fn parse(dir: &str) -> Location {
+        let dir = dir.trim();
+        let (scheme, rest) = match dir.split_once(':') {
+            Some((s, rest))
+                if !s.is_empty()
+                    && s.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c)) =>
+            {
+                (s.to_ascii_lowercase(), rest)
+            }
+            _ => ("file".to_owned(), dir),
+        };
+        let rest = rest.strip_prefix("//").map_or(rest, |r| {
+            if scheme == "file" {
+                // file://host/path: only the empty host (file:///path) is local.
+                r.find('/').map_or(r, |i| &r[i..])
+            } else {
+                r
+            }
+        });
+        let mut path = rest.trim_end_matches('/').to_owned();
+        if path.is_empty() && scheme == "file" {
+            path = "/".into();
+        }
+        Location { scheme, path }
+    }
+
+    pub fn is_local(&self) -> bool {
+        self.scheme == "file"
+    }
+
+    pub fn is_durable_store(&self) -> bool {
+        DURABLE_SCHEMES.contains(&self.scheme.as_str())
+    }
+
+    /// Whether `other` is this location or lies inside it.
+    pub fn contains(&self, other: &Location) -> bool {
+        self.scheme == other.scheme
+            && (self.path == other.path
+                || other
+                    .path
+                    .starts_with(&format!("{}/", self.path.trim_end_matches('/'))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn flat_nested_and_fully_nested_are_one_key() {
+        for conf in [
+            json!({"state.savepoints.dir": "x"}),
+            json!({"state": {"savepoints.dir": "x"}}),
+            json!({"state": {"savepoints": {"dir": "x"}}}),
+        ] {
+            let c = FlinkConfig::of(&json!({"spec": {"flinkConfiguration": conf}}));
+            let e = c.resolve(FlinkOption::SavepointDir).unwrap();
+            assert_eq!(
+                (e.key.as_str(), e.value.as_str()),
+                ("state.savepoints.dir", "x")
+            );
+        }
+        let c = FlinkConfig::of(
+            &json!({"spec": {"flinkConfiguration": {"state": {"savepoints": {"dir": "x"}}}}}),
+        );
+        assert_eq!(
+            c.get("state.savepoints.dir").unwrap().pointer,
+            "/spec/flinkConfiguration/state/savepoints/dir"
+        );
+    }
+
+    #[test]
+    fn deprecated_keys_resolve_in_order() {
+        let c = FlinkConfig::of(&json!({"spec": {"flinkConfiguration": {
+            "state.backend.fs.checkpointdir": "old",
+            "state.checkpoints.dir": "newer",
+            "recovery.mode": "zookeeper",
+            "slots": 2,
+            "list": ["a", "b"]
+        }}}));
+        assert_eq!(
+            c.resolve(FlinkOption::CheckpointDir).unwrap().value,
+            "newer"
+        );
+        assert!(c.ha_enabled());
+        assert_eq!(c.get("slots").unwrap().value, "2");
+        assert_eq!(c.get("list").unwrap().value, "a;b");
+        let none = FlinkConfig::of(
+            &json!({"spec": {"flinkConfiguration": {"high-availability": "NONE"}}}),
+        );
+        assert!(!none.ha_enabled());
+    }
+
+    #[test]
+    fn locations_normalise() {
+        let a = Location::parse("file:///a/b");
+        for same in ["file:/a/b", "/a/b", "/a/b/", "file:///a/b/"] {
+            assert_eq!(Location::parse(same), a, "{same}");
+        }
+        assert!(a.contains(&Location::parse("/a/b/c")));
+        assert!(!a.contains(&Location::parse("/a/bc")));
+        assert!(!a.contains(&Location::parse("s3://a/b")));
+        assert!(Location::parse("s3a://bucket/x").is_durable_store());
+        assert!(Location::parse("/opt").is_local());
+    }
+}

@@ -1,0 +1,252 @@
+//! Every rule, in both directions, and the precise findings the rules issue promises.
+
+mod common;
+
+use common::{Run, fixture};
+use flink_backup::check::rules;
+use serde_json::Value;
+
+fn rules_found(path: &str, extra: &[&str]) -> (i32, Vec<Value>) {
+    let mut args = vec!["validate", "--backup-ready", "--strict", "-o", "json"];
+    args.extend_from_slice(extra);
+    let out = Run::new(&args).arg(path).run();
+    (out.code, out.json()["findings"].as_array().unwrap().clone())
+}
+
+#[test]
+fn every_rule_has_a_fixture_that_triggers_it_and_one_that_passes() {
+    for rule in rules::ALL {
+        let dir = fixture(&format!("rules/{}", rule.id));
+        let (code, found) = rules_found(&format!("{dir}/fail.yaml"), &[]);
+        assert_eq!(code, 1, "{}", rule.id);
+        assert!(
+            found.iter().any(|f| f["rule"] == rule.id),
+            "fixtures/rules/{}/fail.yaml does not trigger it: {found:?}",
+            rule.id
+        );
+        let (code, found) = rules_found(&format!("{dir}/pass.yaml"), &[]);
+        assert_eq!(
+            (code, found.len()),
+            (0, 0),
+            "fixtures/rules/{}/pass.yaml: {found:?}",
+            rule.id
+        );
+    }
+}
+
+#[test]
+fn disable_turns_a_rule_off() {
+    let path = fixture("rules/jar-uri-invalid/fail.yaml");
+    let (code, found) = rules_found(&path, &["--disable", "jar-uri-invalid"]);
+    assert_eq!((code, found.len()), (0, 0), "{found:?}");
+}
+
+#[test]
+fn prerequisites_are_warnings_unless_backup_ready() {
+    let path = fixture("rules/checkpoint-dir-missing/fail.yaml");
+    let out = Run::new(&["validate", "-o", "json"]).arg(&path).run();
+    assert_eq!(out.code, 0);
+    assert_eq!(out.json()["findings"][0]["severity"], "warning");
+    let (code, found) = rules_found(&path, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(found[0]["severity"], "error");
+}
+
+const APP: &str = "apiVersion: flink.apache.org/v1beta1
+kind: FlinkDeployment
+metadata:
+  name: app
+spec:
+  flinkVersion: v1_20
+  flinkConfiguration:
+    state.checkpoints.dir: CP
+    state.savepoints.dir: SP
+  jobManager:
+    resource: {memory: 2048m, cpu: 1}
+  taskManager:
+    resource: {memory: 2048m, cpu: 1}
+  job:
+    jarURI: local:///opt/flink/job.jar
+    parallelism: 2
+    upgradeMode: savepoint
+  podTemplate:
+    spec:
+      containers:
+        - name: flink-main-container
+          volumeMounts:
+            - name: checkpoints
+              mountPath: /flink-data/checkpoints
+            - name: savepoints
+              mountPath: /flink-data/savepoints
+      volumes:
+        - name: checkpoints
+          emptyDir: {}
+        - name: savepoints
+          persistentVolumeClaim:
+            claimName: savepoints
+";
+
+fn only_finding(text: String, extra: &[&str]) -> (String, u64, u64, String) {
+    let mut args = vec!["validate", "--backup-ready", "-o", "json"];
+    args.extend_from_slice(extra);
+    let out = Run::new(&args).stdin(text).run();
+    let findings = out.json()["findings"].as_array().unwrap().clone();
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    let f = &findings[0];
+    (
+        f["rule"].as_str().unwrap().to_owned(),
+        f["line"].as_u64().unwrap(),
+        f["column"].as_u64().unwrap(),
+        f["message"].as_str().unwrap().to_owned(),
+    )
+}
+
+#[test]
+fn a_checkpoint_directory_on_an_empty_dir() {
+    let text = APP
+        .replace("CP", "file:///flink-data/checkpoints")
+        .replace("SP", "/flink-data/savepoints/");
+    let (rule, line, column, message) = only_finding(text, &[]);
+    assert_eq!(
+        (rule.as_str(), line, column),
+        ("state-dir-not-persistent", 8, 28)
+    );
+    assert!(
+        message.contains("volume mount /flink-data/checkpoints (volume \"checkpoints\", emptyDir)"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_savepoint_directory_equal_to_the_checkpoint_directory() {
+    let text = APP
+        .replace("CP", "file:/flink-data/savepoints")
+        .replace("SP", "file:///flink-data/savepoints/");
+    let (rule, line, column, message) = only_finding(text, &[]);
+    assert_eq!((rule.as_str(), line, column), ("state-dirs-overlap", 9, 27));
+    assert!(message.contains("is the same place as"), "{message}");
+}
+
+#[test]
+fn a_46_character_name() {
+    let text = APP
+        .replace("name: app", &format!("name: {}", "a".repeat(46)))
+        .replace("CP", "s3://b/cp")
+        .replace("SP", "s3://b/sp");
+    let (rule, line, column, message) = only_finding(text, &[]);
+    assert_eq!((rule.as_str(), line, column), ("name-invalid", 4, 9));
+    assert!(message.contains("46 characters"), "{message}");
+}
+
+#[test]
+fn nested_savepoint_directory_under_1_12() {
+    let text = APP
+        .replace("flinkVersion: v1_20", "flinkVersion: v1_18")
+        .replace("CP", "s3://b/cp")
+        .replace(
+            "    state.savepoints.dir: SP\n",
+            "    state:\n      savepoints:\n        dir: s3://b/sp\n",
+        );
+    let (rule, line, column, message) = only_finding(text.clone(), &["--operator-version", "1.12"]);
+    assert_eq!((rule.as_str(), line, column), ("schema", 9, 5));
+    assert!(message.contains("not of type \"string\""), "{message}");
+    let out = Run::new(&["validate", "--backup-ready"]).stdin(text).run();
+    assert_eq!(out.code, 0, "valid from 1.13: {}", out.stdout);
+}
+
+#[test]
+fn ibm_production_manifests_are_backup_ready_and_quick_starts_say_what_is_missing() {
+    let deployments = fixture("corpus/ibm-event-automation/flink/cr-examples/flinkdeployment");
+    let out = Run::new(&["validate", "--backup-ready", "--strict", "-o", "json"])
+        .arg(&deployments)
+        .run();
+    let found: Vec<(String, String)> = out.json()["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let file = f["file"].as_str().unwrap();
+            (
+                file[file.len() - 30..].to_owned(),
+                f["rule"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "nt/kubernetes/quick-start.yaml".into(),
+                "checkpoint-dir-missing".into()
+            ),
+            (
+                "nt/kubernetes/quick-start.yaml".into(),
+                "savepoint-dir-missing".into()
+            ),
+            (
+                "ent/openshift/quick-start.yaml".into(),
+                "checkpoint-dir-missing".into()
+            ),
+            (
+                "ent/openshift/quick-start.yaml".into(),
+                "savepoint-dir-missing".into()
+            ),
+        ]
+    );
+    // Session jobs inherit their cluster's directories: checked when the cluster is in the input.
+    let all = fixture("corpus/ibm-event-automation/flink/cr-examples");
+    let out = Run::new(&[
+        "validate",
+        "--backup-ready",
+        "--disable",
+        "jar-uri-invalid",
+        "-o",
+        "json",
+    ])
+    .arg(&all)
+    .run();
+    let production_findings: Vec<_> = out.json()["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| !f["file"].as_str().unwrap().contains("quick-start"))
+        .cloned()
+        .collect();
+    assert!(production_findings.is_empty(), "{production_findings:#?}");
+}
+
+#[test]
+fn a_session_job_inherits_its_clusters_directories() {
+    let cluster = std::fs::read_to_string(fixture(
+        "rules/session-job-on-application-cluster/pass.yaml",
+    ))
+    .unwrap();
+    let without_dirs = cluster
+        .replace(
+            "    execution.checkpointing.dir: s3://bucket/session/checkpoints\n",
+            "",
+        )
+        .replace("upgradeMode: stateless", "upgradeMode: last-state");
+    let out = Run::new(&["validate", "-o", "json"])
+        .stdin(without_dirs)
+        .run();
+    let rules: Vec<(String, u64)> = out.json()["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_owned(),
+                f["document"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            ("checkpoint-dir-missing".into(), 1),
+            ("checkpoint-dir-missing".into(), 2),
+            ("upgrade-mode-needs-checkpoint-dir".into(), 2),
+        ]
+    );
+}
