@@ -60,10 +60,25 @@ pub struct InputArgs {
     pub max_document_size: usize,
 }
 
+/// Where the output goes.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Write to FILE instead of stdout, atomically (a temporary file in the same folder, renamed)
+    #[arg(short = 'O', long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+
+    /// Allow --output-file to replace one of the input files
+    #[arg(long, requires = "output_file")]
+    pub in_place: bool,
+}
+
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
     #[command(flatten)]
     pub input: InputArgs,
+
+    #[command(flatten)]
+    pub sink: OutputArgs,
 
     /// Output format
     #[arg(short, long, value_enum, default_value_t = Format::Text)]
@@ -86,6 +101,9 @@ pub struct ValidateArgs {
 pub struct BackupArgs {
     #[command(flatten)]
     pub input: InputArgs,
+
+    #[command(flatten)]
+    pub sink: OutputArgs,
 
     /// Output format
     #[arg(short, long, value_enum, default_value_t = ManifestFormat::Yaml)]
@@ -144,6 +162,9 @@ fn parse_label(s: &str) -> Result<(String, String), String> {
 pub struct RestoreArgs {
     #[command(flatten)]
     pub input: InputArgs,
+
+    #[command(flatten)]
+    pub sink: OutputArgs,
 
     /// Output: a YAML stream, JSON (a List for several), or the RFC 6902 JSON Patch
     #[arg(short, long, value_enum, default_value_t = RestoreFormat::Yaml)]

@@ -408,9 +408,16 @@ pub struct Loaded {
 }
 
 pub fn load_all(paths: &[InputPath], options: &ReadOptions) -> Result<Loaded, UnreadablePath> {
+    load_sources(paths.iter().map(read_source), options)
+}
+
+pub fn load_sources(
+    sources: impl IntoIterator<Item = Result<Result<Source, SourceDefect>, UnreadablePath>>,
+    options: &ReadOptions,
+) -> Result<Loaded, UnreadablePath> {
     let mut loaded = Loaded::default();
-    for path in paths {
-        match read_source(path)? {
+    for source in sources {
+        match source? {
             Err(defect) => loaded.broken.push((
                 Origin {
                     file: defect.name,

@@ -23,6 +23,7 @@ pub mod restore;
 pub mod run;
 pub mod schema;
 pub mod session_cluster;
+pub mod sink;
 pub mod snapshot;
 pub mod storage;
 pub mod terminal;

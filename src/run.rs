@@ -1,12 +1,12 @@
 //! Glue from parsed flags to a command and a sink: the only place that prints or picks exit codes.
 
 use std::collections::BTreeSet;
-use std::io::Write;
 
 use crate::backup::{self, BackupOptions};
 use crate::check::{CheckOptions, rules};
 use crate::cli::{
-    BackupArgs, Cli, Command, InputArgs, RestoreArgs, RestoreFormat, SchemaArgs, ValidateArgs,
+    BackupArgs, Cli, Command, InputArgs, OutputArgs, RestoreArgs, RestoreFormat, SchemaArgs,
+    ValidateArgs,
 };
 use crate::diff;
 use crate::input::{self, Document, InputPath, Loaded, ReadOptions};
@@ -16,6 +16,7 @@ use crate::outgoing;
 use crate::report;
 use crate::restore::{self, Refused, RestoreOptions, source::SourceOptions};
 use crate::schema;
+use crate::sink::{self, Destination};
 use crate::terminal;
 use crate::validate;
 
@@ -76,14 +77,15 @@ fn validate_command(args: ValidateArgs) -> Result<u8, Usage> {
     report::for_format(args.output, terminal::stdout_colour())
         .write(&outcome, &mut buffer)
         .map_err(|e| Usage(e.to_string()))?;
-    emit(&buffer)?;
+    emit(&buffer, &args.sink, &paths)?;
     Ok(if outcome.has_errors() { FAILED } else { OK })
 }
 
 fn backup_command(args: BackupArgs) -> Result<u8, Usage> {
     let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
     let now = backup::name::now(epoch.as_deref()).map_err(Usage)?;
-    let loaded = load(&args.input)?;
+    let paths = input_paths(&args.input)?;
+    let loaded = load(&args.input, &paths)?;
     let Some(documents) = readable(loaded) else {
         return Ok(FAILED);
     };
@@ -111,12 +113,17 @@ fn backup_command(args: BackupArgs) -> Result<u8, Usage> {
     for note in &plan.notes {
         eprintln!("flink-backup: {}", terminal::escape(note));
     }
-    emit(manifest::render(&outputs, args.output).as_bytes())?;
+    emit(
+        manifest::render(&outputs, args.output).as_bytes(),
+        &args.sink,
+        &paths,
+    )?;
     Ok(OK)
 }
 
 fn restore_command(args: RestoreArgs) -> Result<u8, Usage> {
-    let loaded = load(&args.input)?;
+    let paths = input_paths(&args.input)?;
+    let loaded = load(&args.input, &paths)?;
     let Some(documents) = readable(loaded) else {
         return Ok(FAILED);
     };
@@ -150,13 +157,12 @@ fn restore_command(args: RestoreArgs) -> Result<u8, Usage> {
             RestoreFormat::Patch => restore::patch_output(&plan.resources),
         }
     };
-    emit(text.as_bytes())?;
+    emit(text.as_bytes(), &args.sink, &paths)?;
     Ok(OK)
 }
 
-fn load(args: &InputArgs) -> Result<Loaded, Usage> {
-    let paths = input_paths(args)?;
-    input::load_all(&paths, &read_options(args)).map_err(|e| Usage(e.to_string()))
+fn load(args: &InputArgs, paths: &[InputPath]) -> Result<Loaded, Usage> {
+    input::load_all(paths, &read_options(args)).map_err(|e| Usage(e.to_string()))
 }
 
 /// The documents, or `None` after reporting on stderr the ones that could not be read: a
@@ -195,17 +201,26 @@ fn schema_command(args: SchemaArgs) -> Result<u8, Usage> {
             args.kind
         ))
     })?;
-    emit(schema::text(args.operator_version, kind).as_bytes())?;
+    sink::write(
+        schema::text(args.operator_version, kind).as_bytes(),
+        &Destination::Stdout,
+        &[],
+    )
+    .map_err(Usage)?;
     Ok(OK)
 }
 
-/// Writes a complete output in one go: nothing reaches stdout until all of it is ready.
-fn emit(bytes: &[u8]) -> Result<(), Usage> {
-    let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
-        Ok(()) => Ok(()),
-        // A closed pipe (`| head`) is the reader's choice, not our error.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(Usage(format!("cannot write to stdout: {e}"))),
+fn destination(sink: &OutputArgs) -> Destination {
+    match &sink.output_file {
+        Some(path) => Destination::File {
+            path: path.clone(),
+            in_place: sink.in_place,
+        },
+        None => Destination::Stdout,
     }
+}
+
+/// Writes a complete output in one go: nothing is written until all of it is ready.
+fn emit(bytes: &[u8], sink: &OutputArgs, inputs: &[InputPath]) -> Result<(), Usage> {
+    sink::write(bytes, &destination(sink), inputs).map_err(Usage)
 }

@@ -9,7 +9,9 @@ use serde::Serialize;
 
 use crate::check::{CheckOptions, Verdict, check_document, check_session_job, rules};
 use crate::finding::{Finding, Problem, Severity};
-use crate::input::{self, Document, Entry, InputPath, ReadOptions, Source, UnreadablePath};
+use crate::input::{
+    self, Document, Entry, InputPath, ReadOptions, Source, SourceDefect, UnreadablePath,
+};
 use crate::kind::Kind;
 use crate::locate;
 use crate::resource::{Classified, classify, kind_name_namespace};
@@ -74,9 +76,18 @@ pub fn run(
     read: &ReadOptions,
     check: &CheckOptions,
 ) -> Result<Outcome, UnreadablePath> {
-    let mut per_file: Vec<FileOutcome> = Vec::with_capacity(paths.len());
-    for (file_index, path) in paths.iter().enumerate() {
-        let file = match input::read_source(path)? {
+    run_sources(paths.iter().map(input::read_source), read, check)
+}
+
+/// The same, over sources already in memory (or read lazily by the iterator).
+pub fn run_sources(
+    sources: impl IntoIterator<Item = Result<Result<Source, SourceDefect>, UnreadablePath>>,
+    read: &ReadOptions,
+    check: &CheckOptions,
+) -> Result<Outcome, UnreadablePath> {
+    let mut per_file: Vec<FileOutcome> = Vec::new();
+    for (file_index, source) in sources.into_iter().enumerate() {
+        let file = match source? {
             Ok(source) => check_source(file_index, Arc::new(source), read, check),
             Err(defect) => {
                 let mut file = FileOutcome::default();

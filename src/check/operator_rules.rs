@@ -130,18 +130,34 @@ fn job_shape(resource: Resource<'_>, out: &mut Vec<Problem>) {
             out.push(Problem::error(JAR_URI_INVALID, "/spec/job/jarURI", why));
         }
     }
-    if resource.kind == Kind::FlinkSessionJob {
-        if let Some(p) = job_field(&resource, "parallelism")
-            .and_then(Value::as_i64)
-            .filter(|p| *p < 1)
-        {
-            out.push(Problem::error(
-                PARALLELISM_INVALID,
-                "/spec/job/parallelism",
-                format!("job parallelism is {p}: set spec.job.parallelism to 1 or more"),
-            ));
-        }
-    }
+    parallelism(resource, out);
+}
+
+/// The operator reads parallelism as a Java int, and below 1 only taskManager.replicas can stand in.
+fn parallelism(resource: Resource<'_>, out: &mut Vec<Problem>) {
+    let Some(p) = job_field(&resource, "parallelism").and_then(Value::as_f64) else {
+        return;
+    };
+    let replicas_set = resource
+        .value
+        .pointer("/spec/taskManager/replicas")
+        .is_some();
+    let message = if p > f64::from(i32::MAX) {
+        format!(
+            "job parallelism {p} does not fit the operator's 32-bit integer: use a realistic value"
+        )
+    } else if p < 1.0 && !(resource.kind == Kind::FlinkDeployment && replicas_set) {
+        format!(
+            "job parallelism is {p}: set spec.job.parallelism to 1 or more (or set taskManager.replicas)"
+        )
+    } else {
+        return;
+    };
+    out.push(Problem::error(
+        PARALLELISM_INVALID,
+        "/spec/job/parallelism",
+        message,
+    ));
 }
 
 /// `upgradeMode`, savepoint triggers and periodic savepoints need their directories.
@@ -200,19 +216,6 @@ fn upgrade_mode(resource: Resource<'_>, config: &FlinkConfig, out: &mut Vec<Prob
 
 fn replicas(resource: Resource<'_>, config: &FlinkConfig, out: &mut Vec<Problem>) {
     let int = |p: &str| resource.value.pointer(p).and_then(Value::as_i64);
-    let tm_replicas = int("/spec/taskManager/replicas");
-    if tm_replicas.is_none() {
-        if let Some(p) = job_field(&resource, "parallelism")
-            .and_then(Value::as_i64)
-            .filter(|p| *p < 1)
-        {
-            out.push(Problem::error(
-                PARALLELISM_INVALID,
-                "/spec/job/parallelism",
-                format!("job parallelism is {p}: set spec.job.parallelism to 1 or more (or set taskManager.replicas)"),
-            ));
-        }
-    }
     for (pointer, role) in [
         ("/spec/taskManager/replicas", "taskManager"),
         ("/spec/jobManager/replicas", "jobManager"),

@@ -35,9 +35,11 @@ impl Report for Github {
     }
 }
 
-/// The escaping GitHub's toolkit applies to a command's message.
+/// The escaping GitHub's toolkit applies to a command's message, after terminal escaping: the
+/// annotations land in a CI log that a terminal may render.
 fn data(s: &str) -> String {
-    s.replace('%', "%25")
+    crate::terminal::escape(s)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }

@@ -11,6 +11,8 @@ use serde_json::{Number, Value};
 use super::scalar::{is_safe_plain, needs_escape};
 
 const INDENT: usize = 2;
+/// Below YAML's 1024-character limit on implicit keys, with room for the `: `.
+const MAX_IMPLICIT_KEY: usize = 1000;
 
 /// One document, without a `---` marker, ending in a newline.
 pub fn to_yaml(value: &Value) -> String {
@@ -41,7 +43,17 @@ fn write_map(out: &mut String, map: &serde_json::Map<String, Value>, indent: usi
         if i > 0 {
             pad(out, indent);
         }
-        write_key(out, key);
+        let mut rendered = String::new();
+        write_key(&mut rendered, key);
+        if rendered.chars().count() > MAX_IMPLICIT_KEY {
+            // YAML allows implicit keys of at most 1024 characters; longer ones must be explicit.
+            out.push_str("? ");
+            out.push_str(&rendered);
+            out.push('\n');
+            pad(out, indent);
+        } else {
+            out.push_str(&rendered);
+        }
         out.push(':');
         write_nested(out, value, indent);
     }
@@ -272,6 +284,14 @@ mod tests {
             let v = json!({ "k": s, s: "key" });
             assert_eq!(round_trip(&v), v, "{s:?} => {}", to_yaml(&v));
         }
+    }
+
+    #[test]
+    fn long_keys_are_written_as_explicit_keys() {
+        let long = "k".repeat(1500);
+        let v = json!({ long.clone(): {"nested": 1}, "short": [long.clone()] });
+        assert!(to_yaml(&v).starts_with("? kkk"), "{}", to_yaml(&v));
+        assert_eq!(round_trip(&v), v);
     }
 
     #[test]

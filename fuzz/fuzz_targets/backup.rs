@@ -1,0 +1,24 @@
+#![no_main]
+//! backup: any input gives manifests or a refusal, never a panic.
+
+use flink_backup::backup::{BackupOptions, plan};
+use flink_backup::input::{ReadOptions, decode, load_sources};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let loaded = load_sources([Ok(decode("fuzz.yaml".into(), data.to_vec()))], &ReadOptions::default())
+        .expect("in-memory sources are always readable");
+    for force in [false, true] {
+        let options = BackupOptions {
+            force,
+            trigger_nonce: data.len() % 2 == 1,
+            now: 1_700_000_000,
+            ..BackupOptions::default()
+        };
+        if let Ok(plan) = plan(&loaded.documents, &options) {
+            let refs: Vec<_> = plan.manifests.iter().collect();
+            let _ = flink_backup::outgoing::check(&refs, flink_backup::release::Release::NEWEST);
+            let _ = flink_backup::manifest::render(&refs, flink_backup::manifest::ManifestFormat::Yaml);
+        }
+    }
+});

@@ -1,0 +1,72 @@
+//! Restore output read back by an independent YAML 1.1 reader (PyYAML, as kubectl reads YAML 1.1)
+//! equals the input except where the restore is documented to change it.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use common::{fixture, repo};
+
+/// The Python with PyYAML that `scripts/test` sets up. Under CI a missing tool is a failure.
+fn python() -> Option<PathBuf> {
+    let venv = std::env::var_os("FLINK_BACKUP_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join(".venv"));
+    let python = venv.join("bin/python3");
+    let has_yaml = python.exists()
+        && Command::new(&python)
+            .args(["-c", "import yaml"])
+            .status()
+            .is_ok_and(|s| s.success());
+    if has_yaml {
+        return Some(python);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "PyYAML is missing from {}: run scripts/test, which installs it",
+        venv.display()
+    );
+    eprintln!("SKIPPED: PyYAML is not installed in .venv; run scripts/test to run this test");
+    None
+}
+
+fn corpus_files() -> Vec<String> {
+    let paths = flink_backup::input::expand_paths(&[fixture("corpus").into()]).unwrap();
+    paths
+        .into_iter()
+        .map(|p| match p {
+            flink_backup::input::InputPath::File(f) => f.display().to_string(),
+            flink_backup::input::InputPath::Stdin => unreachable!(),
+        })
+        .collect()
+}
+
+#[test]
+fn restore_output_matches_the_input_under_pyyaml() {
+    let Some(python) = python() else { return };
+    let mut files = corpus_files();
+    files.push(fixture("restore/tricky-scalars.yaml"));
+    files.push(fixture("restore/seed-deployment.yaml"));
+    files.push(fixture("restore/session-job.yaml"));
+    let out = Command::new(python)
+        .arg(repo().join("tests/fidelity.py"))
+        .arg(env!("CARGO_BIN_EXE_flink-backup"))
+        .args(&files)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Every restorable document of the corpus, plus the fixtures, was compared.
+    let checked: usize = stdout
+        .rsplit("fidelity: ")
+        .next()
+        .and_then(|s| s.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert!(checked >= 30, "{stdout}");
+}
