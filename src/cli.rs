@@ -26,8 +26,10 @@ Exit codes:
     after_help = EXIT_CODES
 )]
 pub struct Cli {
+    /// Without a subcommand, standard input must be a KRM ResourceList: its functionConfig
+    /// (FlinkValidate, FlinkBackup or FlinkRestore) says what to run
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -43,6 +45,13 @@ pub enum Command {
     Restore(RestoreArgs),
     /// Print the embedded JSON Schema of a kind, for editors
     Schema(SchemaArgs),
+    /// Print a shell completion script
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff)
+    Man,
 }
 
 /// Where documents come from, and how they are read.

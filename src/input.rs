@@ -101,6 +101,21 @@ fn is_manifest_name(name: &str) -> bool {
         .any(|ext| name.to_ascii_lowercase().ends_with(ext))
 }
 
+/// Standard input, read once: the KRM function check looks at it before the command reads it.
+pub fn stdin_bytes() -> std::io::Result<&'static [u8]> {
+    static STDIN: std::sync::OnceLock<Result<Vec<u8>, String>> = std::sync::OnceLock::new();
+    let read = STDIN.get_or_init(|| {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .lock()
+            .read_to_end(&mut bytes)
+            .map(|_| bytes)
+            .map_err(|e| e.to_string())
+    });
+    read.as_deref()
+        .map_err(|e| std::io::Error::other(e.clone()))
+}
+
 /// One file's (or stdin's) text.
 pub struct Source {
     pub name: Arc<str>,
@@ -112,7 +127,7 @@ pub fn read_source(path: &InputPath) -> Result<Result<Source, SourceDefect>, Unr
     let name: Arc<str> = path.display_name().into();
     let mut bytes = Vec::new();
     let read = match path {
-        InputPath::Stdin => std::io::stdin().lock().read_to_end(&mut bytes).map(|_| ()),
+        InputPath::Stdin => stdin_bytes().map(|b| bytes.extend_from_slice(b)),
         InputPath::File(p) => {
             std::fs::File::open(p).and_then(|mut f| f.read_to_end(&mut bytes).map(|_| ()))
         }

@@ -12,6 +12,7 @@ pub mod finding;
 pub mod flink_config;
 pub mod input;
 pub mod kind;
+pub mod krm;
 pub mod locate;
 pub mod manifest;
 pub mod outgoing;

@@ -11,6 +11,7 @@ use crate::cli::{
 use crate::diff;
 use crate::input::{self, Document, InputPath, Loaded, ReadOptions};
 use crate::kind::Kind;
+use crate::krm::{self, Requested};
 use crate::manifest::{self, ManifestFormat};
 use crate::outgoing;
 use crate::report;
@@ -26,10 +27,27 @@ pub const USAGE: u8 = 2;
 
 pub fn run(cli: Cli) -> u8 {
     let result = match cli.command {
-        Command::Validate(args) => validate_command(args),
-        Command::Backup(args) => backup_command(args),
-        Command::Restore(args) => restore_command(args),
-        Command::Schema(args) => schema_command(args),
+        None => krm_command(None),
+        Some(Command::Validate(args)) => validate_command(args),
+        Some(Command::Backup(args)) => backup_command(args),
+        Some(Command::Restore(args)) => restore_command(args),
+        Some(Command::Schema(args)) => schema_command(args),
+        Some(Command::Completions { shell }) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut command, "flink-backup", &mut out);
+            sink::write(&out, &Destination::Stdout, &[])
+                .map(|()| OK)
+                .map_err(Usage)
+        }
+        Some(Command::Man) => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
+                .render(&mut out)
+                .map_err(|e| Usage(e.to_string()))
+                .and_then(|()| sink::write(&out, &Destination::Stdout, &[]).map_err(Usage))
+                .map(|()| OK)
+        }
     };
     match result {
         Ok(code) => code,
@@ -54,6 +72,52 @@ fn input_paths(args: &InputArgs) -> Result<Vec<InputPath>, Usage> {
     input::expand_paths(&args.paths).map_err(|e| Usage(e.to_string()))
 }
 
+/// A ResourceList on stdin, when the command reads stdin and one is there.
+fn resource_list_on_stdin(args: &InputArgs) -> Option<serde_json::Value> {
+    let reads_stdin = args.paths.is_empty() || args.paths.iter().all(|p| p.as_os_str() == "-");
+    if !reads_stdin {
+        return None;
+    }
+    let bytes = input::stdin_bytes().ok()?;
+    // A cheap look first: most stdin input is plain manifests.
+    if !bytes.windows(12).any(|w| w == b"ResourceList") {
+        return None;
+    }
+    let text = std::str::from_utf8(bytes).ok()?;
+    let first =
+        crate::yaml::DocumentReader::new(text.trim_start_matches('\u{feff}'), Default::default())
+            .next()?
+            .ok()?;
+    krm::is_resource_list(&first.value).then_some(first.value)
+}
+
+fn krm_command(requested: Option<(Requested, serde_json::Value)>) -> Result<u8, Usage> {
+    let (requested, list) = match requested {
+        Some((r, list)) => (Some(r), list),
+        None => {
+            let list = resource_list_on_stdin(&InputArgs {
+                paths: Vec::new(),
+                operator_version: crate::release::Release::NEWEST,
+                max_document_size: input::DEFAULT_MAX_DOCUMENT_SIZE,
+            })
+            .ok_or_else(|| {
+                Usage(
+                    "no subcommand, and standard input is not a KRM ResourceList; see --help"
+                        .to_owned(),
+                )
+            })?;
+            (None, list)
+        }
+    };
+    let outcome = krm::run(&list, requested);
+    for message in &outcome.messages {
+        eprintln!("{message}");
+    }
+    let text = crate::yaml::to_yaml(&outcome.resource_list);
+    sink::write(text.as_bytes(), &Destination::Stdout, &[]).map_err(Usage)?;
+    Ok(if outcome.failed { FAILED } else { OK })
+}
+
 fn validate_command(args: ValidateArgs) -> Result<u8, Usage> {
     for id in &args.disable {
         if rules::find(id).is_none() {
@@ -70,6 +134,9 @@ fn validate_command(args: ValidateArgs) -> Result<u8, Usage> {
         backup_ready: args.backup_ready,
         disabled: args.disable.iter().cloned().collect::<BTreeSet<_>>(),
     };
+    if let Some(list) = resource_list_on_stdin(&args.input) {
+        return krm_command(Some((Requested::Validate(check), list)));
+    }
     let paths = input_paths(&args.input)?;
     let outcome = validate::run(&paths, &read_options(&args.input), &check)
         .map_err(|e| Usage(e.to_string()))?;
@@ -84,11 +151,6 @@ fn validate_command(args: ValidateArgs) -> Result<u8, Usage> {
 fn backup_command(args: BackupArgs) -> Result<u8, Usage> {
     let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
     let now = backup::name::now(epoch.as_deref()).map_err(Usage)?;
-    let paths = input_paths(&args.input)?;
-    let loaded = load(&args.input, &paths)?;
-    let Some(documents) = readable(loaded) else {
-        return Ok(FAILED);
-    };
     let options = BackupOptions {
         format_type: args.format_type,
         path: args.path,
@@ -101,6 +163,15 @@ fn backup_command(args: BackupArgs) -> Result<u8, Usage> {
         generate_name: args.generate_name,
         trigger_nonce: args.trigger_nonce,
         now,
+    };
+    if let Some(list) = resource_list_on_stdin(&args.input) {
+        let requested = Requested::Backup(options, args.input.operator_version);
+        return krm_command(Some((requested, list)));
+    }
+    let paths = input_paths(&args.input)?;
+    let loaded = load(&args.input, &paths)?;
+    let Some(documents) = readable(loaded) else {
+        return Ok(FAILED);
     };
     let plan = match backup::plan(&documents, &options) {
         Ok(plan) => plan,
@@ -122,11 +193,6 @@ fn backup_command(args: BackupArgs) -> Result<u8, Usage> {
 }
 
 fn restore_command(args: RestoreArgs) -> Result<u8, Usage> {
-    let paths = input_paths(&args.input)?;
-    let loaded = load(&args.input, &paths)?;
-    let Some(documents) = readable(loaded) else {
-        return Ok(FAILED);
-    };
     let options = RestoreOptions {
         source: SourceOptions {
             savepoint_path: args.savepoint_path,
@@ -136,6 +202,15 @@ fn restore_command(args: RestoreArgs) -> Result<u8, Usage> {
         },
         allow_non_restored_state: args.allow_non_restored_state,
         redeploy: args.redeploy,
+    };
+    if let Some(list) = resource_list_on_stdin(&args.input) {
+        let requested = Requested::Restore(options, args.input.operator_version);
+        return krm_command(Some((requested, list)));
+    }
+    let paths = input_paths(&args.input)?;
+    let loaded = load(&args.input, &paths)?;
+    let Some(documents) = readable(loaded) else {
+        return Ok(FAILED);
     };
     let plan = match restore::plan(&documents, &options) {
         Ok(plan) => plan,

@@ -21,12 +21,20 @@ impl SessionCluster {
         if resource.kind != Kind::FlinkDeployment {
             return None;
         }
+        let has_job = resource.job().is_some();
+        // An application cluster only ever tells a session job it is in the wrong place: keep no
+        // more of it than its name, so a run over thousands of deployments stays small.
+        let (config, storage) = if has_job {
+            (FlinkConfig::default(), Storage::default())
+        } else {
+            (FlinkConfig::of(resource.value), Storage::of(resource.value))
+        };
         Some(SessionCluster {
             name: resource.name()?.to_owned(),
             namespace: resource.namespace().map(str::to_owned),
-            has_job: resource.job().is_some(),
-            config: FlinkConfig::of(resource.value),
-            storage: Storage::of(resource.value),
+            has_job,
+            config,
+            storage,
         })
     }
 

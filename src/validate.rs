@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::check::{CheckOptions, Verdict, check_document, check_session_job, rules};
@@ -76,27 +77,54 @@ pub fn run(
     read: &ReadOptions,
     check: &CheckOptions,
 ) -> Result<Outcome, UnreadablePath> {
-    run_sources(paths.iter().map(input::read_source), read, check)
+    // Files are checked in parallel; collecting keeps them in input order.
+    let per_file = paths
+        .par_iter()
+        .enumerate()
+        .map(|(file_index, path)| {
+            Ok(check_read_source(
+                file_index,
+                input::read_source(path)?,
+                read,
+                check,
+            ))
+        })
+        .collect::<Result<Vec<FileOutcome>, UnreadablePath>>()?;
+    Ok(finish(per_file, read, check))
 }
 
-/// The same, over sources already in memory (or read lazily by the iterator).
+/// The same, over sources already in memory (or read lazily by the iterator), one at a time.
 pub fn run_sources(
     sources: impl IntoIterator<Item = Result<Result<Source, SourceDefect>, UnreadablePath>>,
     read: &ReadOptions,
     check: &CheckOptions,
 ) -> Result<Outcome, UnreadablePath> {
-    let mut per_file: Vec<FileOutcome> = Vec::new();
-    for (file_index, source) in sources.into_iter().enumerate() {
-        let file = match source? {
-            Ok(source) => check_source(file_index, Arc::new(source), read, check),
-            Err(defect) => {
-                let mut file = FileOutcome::default();
-                file.push_broken(defect.name, 1, defect.error);
-                file
-            }
-        };
-        per_file.push(file);
+    let per_file = sources
+        .into_iter()
+        .enumerate()
+        .map(|(file_index, source)| Ok(check_read_source(file_index, source?, read, check)))
+        .collect::<Result<Vec<FileOutcome>, UnreadablePath>>()?;
+    Ok(finish(per_file, read, check))
+}
+
+fn check_read_source(
+    file_index: usize,
+    source: Result<Source, SourceDefect>,
+    read: &ReadOptions,
+    check: &CheckOptions,
+) -> FileOutcome {
+    match source {
+        Ok(source) => check_source(file_index, Arc::new(source), read, check),
+        Err(defect) => {
+            let mut file = FileOutcome::default();
+            file.push_broken(defect.name, 1, defect.error);
+            file
+        }
     }
+}
+
+/// Session jobs meet their clusters; files merge, in input order.
+fn finish(mut per_file: Vec<FileOutcome>, read: &ReadOptions, check: &CheckOptions) -> Outcome {
     let clusters: Vec<SessionCluster> = per_file
         .iter_mut()
         .flat_map(|f| f.clusters.drain(..))
@@ -125,7 +153,7 @@ pub fn run_sources(
         outcome.findings.extend(file.findings);
         outcome.checked.extend(file.checked);
     }
-    Ok(outcome)
+    outcome
 }
 
 fn check_source(

@@ -65,6 +65,13 @@ pub fn check_session_job(
     cluster: &SessionCluster,
     options: &CheckOptions,
 ) -> Vec<Problem> {
+    if cluster.has_job {
+        let mut problems =
+            operator_rules::check_with_cluster(job, cluster, &FlinkConfig::of(job.value));
+        problems.retain(|p| p.rule == rules::SESSION_JOB_ON_APPLICATION_CLUSTER);
+        problems.retain(|p| !options.disabled.contains(p.rule));
+        return problems;
+    }
     let config = cluster
         .config
         .overlaid_by(&FlinkConfig::of(job.value), "/spec/deploymentName");
@@ -85,6 +92,37 @@ pub fn check_session_job(
     }));
     problems.retain(|p| !options.disabled.contains(p.rule));
     problems
+}
+
+/// Checks a set of documents held together (a KRM ResourceList): each one, and every session job
+/// with its cluster when the set has it. Problems come with the index of their document.
+pub fn check_documents(documents: &[Document], options: &CheckOptions) -> Vec<(usize, Problem)> {
+    let clusters: Vec<SessionCluster> = documents
+        .iter()
+        .filter_map(|d| match classify(&d.value) {
+            Classified::Flink(r) => SessionCluster::of(r),
+            _ => None,
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (i, doc) in documents.iter().enumerate() {
+        let Verdict::Checked(problems) = check_document(doc, options) else {
+            continue;
+        };
+        out.extend(problems.into_iter().map(|p| (i, p)));
+        if let Classified::Flink(r) = classify(&doc.value) {
+            if r.kind == Kind::FlinkSessionJob {
+                if let Some(cluster) = clusters.iter().find(|c| c.serves(&r)) {
+                    out.extend(
+                        check_session_job(r, cluster, options)
+                            .into_iter()
+                            .map(|p| (i, p)),
+                    );
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Schema violations alone: the gate every manifest the tool writes must pass.
@@ -115,10 +153,15 @@ pub fn check_document(doc: &Document, options: &CheckOptions) -> Verdict {
                 options.release,
                 unknown_severity,
             ));
-            p.extend(operator_rules::check(resource));
+            let config = if resource.kind == Kind::FlinkDeployment {
+                FlinkConfig::of(resource.value)
+            } else {
+                FlinkConfig::default()
+            };
+            p.extend(operator_rules::check(resource, &config));
             if resource.kind == Kind::FlinkDeployment {
                 let setup = StateSetup {
-                    config: &FlinkConfig::of(resource.value),
+                    config: &config,
                     storage: &Storage::of(resource.value),
                     missing_at: if resource.value.pointer("/spec/flinkConfiguration").is_some() {
                         "/spec/flinkConfiguration"

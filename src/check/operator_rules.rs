@@ -26,17 +26,17 @@ pub const SESSION_JOB_ON_APPLICATION_CLUSTER: &str = "session-job-on-application
 /// The operator's limit: the name becomes part of Service and label names.
 const MAX_DEPLOYMENT_NAME: usize = 45;
 
-/// Rules that need nothing but the resource itself.
-pub fn check(resource: Resource<'_>) -> Vec<Problem> {
+/// Rules that need nothing but the resource itself (and, for a FlinkDeployment, its flattened
+/// configuration, which the caller has already built).
+pub fn check(resource: Resource<'_>, config: &FlinkConfig) -> Vec<Problem> {
     let mut out = Vec::new();
     match resource.kind {
         Kind::FlinkDeployment => {
             if let Some(name) = resource.name() {
                 deployment_name(name, "/metadata/name", &mut out);
             }
-            let config = FlinkConfig::of(resource.value);
-            job_rules(resource, &config, &mut out);
-            replicas(resource, &config, &mut out);
+            job_rules(resource, config, &mut out);
+            replicas(resource, config, &mut out);
         }
         Kind::FlinkSessionJob => {
             match resource.value.pointer("/spec/deploymentName").and_then(Value::as_str) {

@@ -25,14 +25,17 @@ pub fn check(resource: Resource<'_>, release: Release, severity: Severity) -> Ve
         return Vec::new();
     };
     let properties = root.get("properties").and_then(Value::as_object);
+    let mut path = String::new();
     for (key, value) in fields {
         // The operator writes `status`; what it holds is not the user's to get wrong.
         if key == "status" {
             continue;
         }
-        let path = pointer::join("", key);
+        path.clear();
+        path.push('/');
+        pointer::push_escaped(&mut path, key);
         match properties.and_then(|p| p.get(key)) {
-            Some(s) => walk.node(s, value, &path),
+            Some(s) => walk.node(s, value, &mut path),
             None => walk.unknown(&path, key, properties),
         }
     }
@@ -56,39 +59,50 @@ impl<'s> Walk<'s> {
         schema
     }
 
-    fn node(&mut self, schema: &'s Value, value: &Value, path: &str) {
+    /// `path` is the pointer of `value`; it is extended and restored in place, because building a
+    /// string per node would cost more than the whole walk.
+    fn node(&mut self, schema: &'s Value, value: &Value, path: &mut String) {
         let schema = self.resolve(schema);
         match value {
             Value::Object(fields) => self.object(schema, fields, path),
             Value::Array(items) => {
                 if let Some(item_schema) = schema.get("items") {
+                    let len = path.len();
                     for (i, item) in items.iter().enumerate() {
-                        self.node(item_schema, item, &format!("{path}/{i}"));
+                        path.truncate(len);
+                        path.push('/');
+                        path.push_str(&i.to_string());
+                        self.node(item_schema, item, path);
                     }
+                    path.truncate(len);
                 }
             }
             _ => {}
         }
     }
 
-    fn object(&mut self, schema: &'s Value, fields: &Map<String, Value>, path: &str) {
+    fn object(&mut self, schema: &'s Value, fields: &Map<String, Value>, path: &mut String) {
         let preserves =
             schema.get("x-kubernetes-preserve-unknown-fields") == Some(&Value::Bool(true));
         let properties = schema.get("properties").and_then(Value::as_object);
         let additional = schema.get("additionalProperties");
         let declares_object = schema.get("type").and_then(Value::as_str) == Some("object");
+        let len = path.len();
         for (key, value) in fields {
-            let child = pointer::join(path, key);
+            path.truncate(len);
+            path.push('/');
+            pointer::push_escaped(path, key);
             if let Some(s) = properties.and_then(|p| p.get(key)) {
-                self.node(s, value, &child);
+                self.node(s, value, path);
             } else if let Some(s) = additional.filter(|a| a.is_object()) {
-                self.node(s, value, &child);
+                self.node(s, value, path);
             } else if preserves || additional == Some(&Value::Bool(true)) {
                 continue;
             } else if properties.is_some() || declares_object {
-                self.unknown(&child, key, properties);
+                self.unknown(path, key, properties);
             }
         }
+        path.truncate(len);
     }
 
     fn unknown(&mut self, path: &str, key: &str, known: Option<&Map<String, Value>>) {

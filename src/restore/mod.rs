@@ -26,6 +26,10 @@ pub struct RestoreOptions {
 /// One resource of the output, in apply order.
 #[derive(Debug)]
 pub struct Restored {
+    /// Index of the saved resource in the input documents.
+    pub document: usize,
+    /// A target in its restore form, rather than a session cluster emitted to be applied first.
+    pub is_target: bool,
     pub kind: Kind,
     pub name: String,
     pub namespace: Option<String>,
@@ -120,8 +124,11 @@ pub fn plan(documents: &[Document], options: &RestoreOptions) -> Result<Plan, Re
             if let Some(i) = found.filter(|&i| !emitted_clusters[i]) {
                 emitted_clusters[i] = true;
                 let cluster = clusters[i];
-                plan.resources
-                    .push(apply(cluster, cleanup_ops(cluster.kind, cluster.value))?);
+                plan.resources.push(apply(
+                    documents,
+                    cluster,
+                    cleanup_ops(cluster.kind, cluster.value),
+                )?);
             }
         }
         plan.notes.push(format!(
@@ -137,7 +144,7 @@ pub fn plan(documents: &[Document], options: &RestoreOptions) -> Result<Plan, Re
         };
         let mut ops = cleanup_ops(target.kind, target.value);
         ops.extend(job_ops(target.value, &edit));
-        plan.resources.push(apply(target, ops)?);
+        plan.resources.push(apply(documents, target, ops)?);
     }
     if refusals.is_empty() {
         Ok(plan)
@@ -153,7 +160,15 @@ fn namespaces_agree(a: Option<&str>, b: Option<&str>) -> bool {
     }
 }
 
-fn apply(resource: &Resource<'_>, ops: Vec<Value>) -> Result<Restored, Refused> {
+fn apply(
+    documents: &[Document],
+    resource: &Resource<'_>,
+    ops: Vec<Value>,
+) -> Result<Restored, Refused> {
+    let document = documents
+        .iter()
+        .position(|d| std::ptr::eq(&d.value, resource.value))
+        .unwrap_or(usize::MAX);
     let patch = to_patch(ops);
     let mut restored = resource.value.clone();
     form::apply_in_order(&mut restored, &patch).map_err(|e| {
@@ -163,6 +178,8 @@ fn apply(resource: &Resource<'_>, ops: Vec<Value>) -> Result<Restored, Refused> 
         )])
     })?;
     Ok(Restored {
+        document,
+        is_target: is_target(resource),
         kind: resource.kind,
         name: resource.name().unwrap_or_default().to_owned(),
         namespace: resource.namespace().map(str::to_owned),

@@ -142,7 +142,8 @@ fn write_key(out: &mut String, key: &str) {
 fn write_string(out: &mut String, s: &str, indent: usize) {
     if is_safe_plain(s) {
         out.push_str(s);
-    } else if is_literal_block_safe(s) {
+    } else if indent > 0 && is_literal_block_safe(s) {
+        // At indent 0 a line of the block could read as `---` or `...`, a document marker.
         write_literal(out, s, indent);
     } else if !s.chars().any(needs_escape) && !s.contains('\'') && !s.contains('\n') {
         out.push('\'');
@@ -284,6 +285,12 @@ mod tests {
             let v = json!({ "k": s, s: "key" });
             assert_eq!(round_trip(&v), v, "{s:?} => {}", to_yaml(&v));
         }
+    }
+
+    #[test]
+    fn a_root_string_with_a_document_marker_line_reads_back() {
+        let v = json!("---\naad");
+        assert_eq!(round_trip(&v), v, "{}", to_yaml(&v));
     }
 
     #[test]

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Measures flink-backup against the tools people use today, side by side, in one run:
+#   (a) one file, cold process: flink-backup validate vs check-jsonschema
+#   (b) 10,000 FlinkDeployments in 1,000 files: the same
+#   (c) one restore: flink-backup restore vs the equivalent yq edit
+#   (d) peak memory of (b)
+# Installs check-jsonschema and yq into bench/out/venv; writes bench/out/results.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+out=bench/out
+mkdir -p "$out"
+cargo build --release --locked --quiet
+
+if [ ! -x "$out/venv/bin/python3" ]; then
+  python3 -m venv "$out/venv"
+fi
+"$out/venv/bin/python3" -m pip install --quiet --disable-pip-version-check -r bench/requirements.txt
+if ! command -v jq >/dev/null 2>&1; then
+  # yq (the Python one, kislyuk/yq) drives jq.
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get install -y -qq jq >/dev/null
+  else
+    echo "compare.sh: yq needs jq; install it (apt-get install jq)" >&2
+    exit 2
+  fi
+fi
+
+"$out/venv/bin/python3" bench/make_corpus.py "$out/corpus"
+"$out/venv/bin/python3" bench/crd_to_jsonschema.py \
+  schemas/crds/1.15.0/flinkdeployments.flink.apache.org-v1.yml > "$out/flinkdeployment.crd.schema.json"
+"$out/venv/bin/python3" bench/measure.py "$out" | tee "$out/results.md"

@@ -1,0 +1,41 @@
+"""Writes the benchmark inputs from fixtures/corpus: one FlinkDeployment in one file, and 10,000
+FlinkDeployments across 1,000 files (ten documents each), renamed so that every one is distinct."""
+
+import os
+import sys
+
+SOURCE = "fixtures/corpus/ibm-event-automation/flink/cr-examples/flinkdeployment/kubernetes/production-application-cluster.yaml"
+SNAPSHOT = """apiVersion: flink.apache.org/v1beta1
+kind: FlinkStateSnapshot
+metadata:
+  name: application-cluster-prod-backup
+spec:
+  jobReference:
+    kind: FlinkDeployment
+    name: application-cluster-prod
+  savepoint:
+    alreadyExists: false
+    disposeOnDelete: false
+status:
+  path: 'file:/opt/flink/volume/flink-sp/savepoint-caf2b2-39d09a1c170c'
+  resultTimestamp: '2026-11-21T08:00:07Z'
+  state: COMPLETED
+"""
+
+
+def main(out):
+    with open(SOURCE, encoding="utf-8") as f:
+        deployment = f.read()
+    os.makedirs(f"{out}/many", exist_ok=True)
+    with open(f"{out}/one.yaml", "w", encoding="utf-8") as f:
+        f.write(deployment)
+    with open(f"{out}/pair.yaml", "w", encoding="utf-8") as f:
+        f.write(deployment + "---\n" + SNAPSHOT)
+    for i in range(1000):
+        docs = [deployment.replace("name: application-cluster-prod", f"name: app-{i:04d}-{j}", 1) for j in range(10)]
+        with open(f"{out}/many/deployments-{i:04d}.yaml", "w", encoding="utf-8") as f:
+            f.write("---\n".join(docs))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "bench/out/corpus")

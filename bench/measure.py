@@ -1,0 +1,101 @@
+"""Runs the comparisons, interleaved, and prints ratios and a Markdown table for the README."""
+
+import datetime
+import glob
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+
+OUT = sys.argv[1]
+BIN = "target/release/flink-backup"
+VENV = f"{OUT}/venv/bin"
+SCHEMA = f"{OUT}/flinkdeployment.crd.schema.json"
+ONE = f"{OUT}/corpus/one.yaml"
+PAIR = f"{OUT}/corpus/pair.yaml"
+MANY = f"{OUT}/corpus/many"
+SAVEPOINT = "file:/opt/flink/volume/flink-sp/savepoint-caf2b2-39d09a1c170c"
+YQ_RESTORE = (
+    '.spec.job.upgradeMode = "savepoint" | .spec.job.state = "running"'
+    f' | .spec.job.initialSavepointPath = "{SAVEPOINT}" | .spec.job.allowNonRestoredState = true'
+    " | del(.status)"
+)
+
+
+def run(cmd):
+    """Wall time (s) and peak RSS (MiB) of one process, which must succeed."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"failed: {' '.join(cmd)}\n{err}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def interleaved(commands, rounds):
+    """Each round runs every command once, so drift on the machine hits all of them alike."""
+    results = {name: [] for name in commands}
+    for _ in range(rounds):
+        for name, cmd in commands.items():
+            results[name].append(run(cmd))
+    return {
+        name: (statistics.median(t for t, _ in r), max(m for _, m in r))
+        for name, r in results.items()
+    }
+
+
+def machine():
+    cpu = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            cpu = next(l.split(":", 1)[1].strip() for l in f if l.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return f"{os.cpu_count()} cores, {cpu}, {platform.system()} {platform.release()}"
+
+
+def main():
+    many_files = sorted(glob.glob(f"{MANY}/*.yaml"))
+    documents = 10 * len(many_files)
+    a = interleaved({
+        "flink-backup": [BIN, "validate", ONE],
+        "check-jsonschema": [f"{VENV}/check-jsonschema", "--schemafile", SCHEMA, ONE],
+    }, rounds=20)
+    b = interleaved({
+        "flink-backup": [BIN, "validate", MANY],
+        "check-jsonschema": [f"{VENV}/check-jsonschema", "--schemafile", SCHEMA, *many_files],
+    }, rounds=3)
+    c = interleaved({
+        "flink-backup": [BIN, "restore", PAIR],
+        "yq": [f"{VENV}/yq", "-y", YQ_RESTORE, ONE],
+    }, rounds=20)
+
+    fb_a, cj_a = a["flink-backup"][0], a["check-jsonschema"][0]
+    fb_b, cj_b = b["flink-backup"][0], b["check-jsonschema"][0]
+    fb_c, yq_c = c["flink-backup"][0], c["yq"][0]
+    rows = [
+        ("(a) validate one file, whole process", f"{fb_a * 1000:.1f} ms", f"{cj_a * 1000:.0f} ms (check-jsonschema)",
+         f"{cj_a / fb_a:.0f}x faster", "at most 5 ms, at least 50x"),
+        (f"(b) validate {documents:,} FlinkDeployments in {len(many_files):,} files",
+         f"{fb_b:.2f} s = {documents / fb_b:,.0f} docs/s", f"{cj_b:.1f} s = {documents / cj_b:,.0f} docs/s (check-jsonschema)",
+         f"{cj_b / fb_b:.0f}x the throughput", "at least 40,000 docs/s, at least 100x"),
+        ("(c) restore one pair, whole process", f"{fb_c * 1000:.1f} ms", f"{yq_c * 1000:.0f} ms (yq)",
+         f"{yq_c / fb_c:.0f}x faster", "at least 10x"),
+        ("(d) peak memory of (b)", f"{b['flink-backup'][1]:.1f} MiB", f"{b['check-jsonschema'][1]:.0f} MiB (check-jsonschema)",
+         "", "at most 50 MB"),
+    ]
+    print(f"Measured {datetime.date.today().isoformat()} on {machine()}, with `bench/compare.sh`;")
+    print("median wall time of interleaved runs (20 for a and c, 3 for b).\n")
+    print("| comparison | flink-backup | today's tool | ratio | target |")
+    print("|---|---|---|---|---|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,84 @@
+//! Benchmarks of each stage of the pipeline: `cargo bench --bench pipeline`.
+
+use divan::{Bencher, black_box};
+use flink_backup::check::{CheckOptions, check_document};
+use flink_backup::input::{Document, Entry, ReadOptions, Source, entries};
+use flink_backup::kind::Kind;
+use flink_backup::release::Release;
+use flink_backup::restore::{RestoreOptions, plan, source::SourceOptions};
+use flink_backup::yaml::{DocumentReader, Limits};
+
+fn main() {
+    divan::main();
+}
+
+const DEPLOYMENT: &str = include_str!(
+    "../fixtures/corpus/ibm-event-automation/flink/cr-examples/flinkdeployment/kubernetes/production-application-cluster.yaml"
+);
+const SESSION_JOB: &str = include_str!(
+    "../fixtures/corpus/ibm-event-automation/flink/cr-examples/flinksessionjob/kubernetes/production-session-job.yaml"
+);
+const SNAPSHOT: &str = include_str!(
+    "../fixtures/corpus/ibm-event-automation/flink/cr-examples/flinkstatesnapshot/kubernetes/application-cluster-savepoint.yaml"
+);
+const SAVED_DEPLOYMENT: &str = include_str!("../fixtures/restore/seed-deployment.yaml");
+const SAVED_SNAPSHOT: &str = include_str!("../fixtures/restore/seed-snapshot.yaml");
+
+fn documents(text: &str) -> Vec<Document> {
+    let source = Source {
+        name: "bench.yaml".into(),
+        text: text.to_owned(),
+    };
+    entries(&source, &ReadOptions::default())
+        .into_iter()
+        .filter_map(|e| match e {
+            Entry::Document(d) => Some(d),
+            Entry::Broken { .. } => None,
+        })
+        .collect()
+}
+
+/// YAML text to values: ten FlinkDeployments in one stream.
+#[divan::bench]
+fn parse_ten_deployments(bencher: Bencher) {
+    let text = [DEPLOYMENT; 10].join("---\n");
+    bencher
+        .counter(divan::counter::BytesCount::of_str(&text))
+        .bench(|| DocumentReader::new(black_box(&text), Limits::default()).count());
+}
+
+#[divan::bench(args = [Kind::FlinkDeployment, Kind::FlinkSessionJob, Kind::FlinkStateSnapshot])]
+fn validate_one(bencher: Bencher, kind: Kind) {
+    let text = match kind {
+        Kind::FlinkDeployment => DEPLOYMENT,
+        Kind::FlinkSessionJob => SESSION_JOB,
+        Kind::FlinkStateSnapshot => SNAPSHOT,
+    };
+    let doc = documents(text).remove(0);
+    let options = CheckOptions::default();
+    check_document(&doc, &options); // compile the schema outside the measurement
+    bencher.bench(|| check_document(black_box(&doc), &options));
+}
+
+#[divan::bench]
+fn restore_pair(bencher: Bencher) {
+    let docs = documents(&format!("{SAVED_DEPLOYMENT}---\n{SAVED_SNAPSHOT}"));
+    let options = RestoreOptions {
+        source: SourceOptions::default(),
+        allow_non_restored_state: true,
+        redeploy: false,
+    };
+    bencher.bench(|| plan(black_box(&docs), &options).unwrap());
+}
+
+#[divan::bench(args = [Kind::FlinkDeployment, Kind::FlinkSessionJob, Kind::FlinkStateSnapshot])]
+fn compile_schema(bencher: Bencher, kind: Kind) {
+    let schema = flink_backup::schema::json(Release::NEWEST, kind);
+    bencher.bench(|| jsonschema::validator_for(black_box(schema)).unwrap());
+}
+
+#[divan::bench(args = [Kind::FlinkDeployment])]
+fn parse_embedded_schema(bencher: Bencher, kind: Kind) {
+    let text = flink_backup::schema::text(Release::NEWEST, kind);
+    bencher.bench(|| serde_json::from_str::<serde_json::Value>(black_box(text)).unwrap());
+}
