@@ -17,6 +17,7 @@ pub mod locate;
 pub mod manifest;
 pub mod outgoing;
 pub mod pointer;
+pub mod refusal;
 pub mod release;
 pub mod report;
 pub mod resource;

@@ -72,6 +72,17 @@ impl<'a> Resource<'a> {
     }
 }
 
+/// The Flink resources among `documents`, in order.
+pub fn flink_resources(documents: &[crate::input::Document]) -> Vec<Resource<'_>> {
+    documents
+        .iter()
+        .filter_map(|d| match classify(&d.value) {
+            Classified::Flink(r) => Some(r),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Metadata of any object, for findings about documents that are not Flink resources.
 pub fn kind_name_namespace(value: &Value) -> (Option<String>, Option<String>, Option<String>) {
     let s = |p: &str| value.pointer(p).and_then(Value::as_str).map(str::to_owned);

@@ -14,8 +14,9 @@ use crate::kind::Kind;
 use crate::krm::{self, Requested};
 use crate::manifest::{self, ManifestFormat};
 use crate::outgoing;
+use crate::refusal::Refused;
 use crate::report;
-use crate::restore::{self, Refused, RestoreOptions, source::SourceOptions};
+use crate::restore::{self, RestoreOptions, source::SourceOptions};
 use crate::schema;
 use crate::sink::{self, Destination};
 use crate::terminal;
@@ -175,7 +176,7 @@ fn backup_command(args: BackupArgs) -> Result<u8, Usage> {
     };
     let plan = match backup::plan(&documents, &options) {
         Ok(plan) => plan,
-        Err(backup::Refused(reasons)) => return Ok(refuse("backup", &reasons)),
+        Err(Refused(reasons)) => return Ok(refuse("backup", &reasons)),
     };
     let outputs: Vec<&serde_json::Value> = plan.manifests.iter().collect();
     if let Err(reasons) = outgoing::check(&outputs, args.input.operator_version) {

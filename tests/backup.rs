@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{Run, fixture};
+use common::{Run, docs, fixture, refused};
 use serde_json::json;
 
 const EPOCH: &str = "1763715600"; // 2025-11-21 09:00:00 UTC
@@ -37,27 +37,6 @@ status:
     state: {job}
 "
     )
-}
-
-fn docs(text: &str) -> Vec<serde_json::Value> {
-    flink_backup::yaml::DocumentReader::new(text, Default::default())
-        .map(|d| d.unwrap().value)
-        .filter(|v| !v.is_null())
-        .collect()
-}
-
-fn refused(out: &common::Output, needle: &str) {
-    assert_eq!(
-        out.code, 1,
-        "stdout: {}\nstderr: {}",
-        out.stdout, out.stderr
-    );
-    assert!(out.stdout.is_empty(), "{}", out.stdout);
-    assert!(
-        out.stderr.contains(needle),
-        "expected {needle:?} in:\n{}",
-        out.stderr
-    );
 }
 
 #[test]

@@ -3,36 +3,11 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
-use common::{Run, fixture, repo};
+use common::{Run, docs, fixture, repo, venv_tool};
 use serde_json::Value;
-
-/// A tool from the .venv that `scripts/test` sets up. Under CI a missing tool fails the test.
-fn venv_tool(name: &str) -> Option<PathBuf> {
-    let venv = std::env::var_os("FLINK_BACKUP_VENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo().join(".venv"));
-    let tool = venv.join("bin").join(name);
-    if tool.exists() {
-        return Some(tool);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "{name} is missing from {}: run scripts/test, which installs it",
-        venv.display()
-    );
-    eprintln!("SKIPPED: {name} is not installed in .venv; run scripts/test to run this test");
-    None
-}
-
-fn docs(text: &str) -> Vec<Value> {
-    flink_backup::yaml::DocumentReader::new(text, Default::default())
-        .map(|d| d.unwrap().value)
-        .filter(|v| !v.is_null())
-        .collect()
-}
 
 /// `kubectl kustomize` with the container engine replaced by `tests/bin/docker`, which runs the
 /// binary under test as the function image would.

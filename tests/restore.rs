@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{Run, fixture};
+use common::{Run, docs, fixture, refused};
 use serde_json::{Value, json};
 
 fn deployment(name: &str, namespace: Option<&str>) -> String {
@@ -66,31 +66,6 @@ fn restore(args: &[&str], input: String) -> common::Output {
     Run::new(&all).stdin(input).run()
 }
 
-fn read_yaml_stream(text: &str) -> Vec<Value> {
-    flink_backup::yaml::DocumentReader::new(text, Default::default())
-        .map(|d| d.unwrap().value)
-        .filter(|v| !v.is_null())
-        .collect()
-}
-
-fn refused(out: &common::Output, needle: &str) {
-    assert_eq!(
-        out.code, 1,
-        "stdout: {}\nstderr: {}",
-        out.stdout, out.stderr
-    );
-    assert!(
-        out.stdout.is_empty(),
-        "nothing may reach stdout on a refusal: {}",
-        out.stdout
-    );
-    assert!(
-        out.stderr.contains(needle),
-        "expected {needle:?} in:\n{}",
-        out.stderr
-    );
-}
-
 #[test]
 fn the_seed_example_gives_exactly_the_seed_job_block() {
     let out = Run::new(&["restore"])
@@ -98,7 +73,7 @@ fn the_seed_example_gives_exactly_the_seed_job_block() {
         .arg(fixture("restore/seed-snapshot.yaml"))
         .run();
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let docs = read_yaml_stream(&out.stdout);
+    let docs = docs(&out.stdout);
     assert_eq!(docs.len(), 1);
     let job = &docs[0]["spec"]["job"];
     assert_eq!(job["state"], "running");
@@ -126,11 +101,9 @@ fn everything_but_the_documented_fields_is_unchanged() {
         .arg(fixture("restore/seed-deployment.yaml"))
         .arg(fixture("restore/seed-snapshot.yaml"))
         .run();
-    let restored = read_yaml_stream(&out.stdout).remove(0);
-    let mut saved = read_yaml_stream(
-        &std::fs::read_to_string(fixture("restore/seed-deployment.yaml")).unwrap(),
-    )
-    .remove(0);
+    let restored = docs(&out.stdout).remove(0);
+    let mut saved =
+        docs(&std::fs::read_to_string(fixture("restore/seed-deployment.yaml")).unwrap()).remove(0);
     saved.as_object_mut().unwrap().shift_remove("status");
     saved["metadata"] = json!({"name": "application-cluster-prod", "namespace": "flink"});
     saved["spec"]["job"]["initialSavepointPath"] =
@@ -167,9 +140,9 @@ fn patch_output_applied_to_the_input_is_the_yaml_output() {
     let patch = restore(&["-o", "patch"], input.clone());
     assert_eq!(patch.code, 0, "{}", patch.stderr);
     let patch: json_patch::Patch = serde_json::from_str(&patch.stdout).unwrap();
-    let mut saved = read_yaml_stream(&input).remove(0);
+    let mut saved = docs(&input).remove(0);
     json_patch::patch(&mut saved, &patch).unwrap();
-    assert_eq!(read_yaml_stream(&yaml.stdout), vec![saved]);
+    assert_eq!(docs(&yaml.stdout), vec![saved]);
 }
 
 #[test]
@@ -261,7 +234,7 @@ fn pairs_by_name_and_namespace() {
     ]);
     let out = restore(&[], input);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let docs = read_yaml_stream(&out.stdout);
+    let docs = docs(&out.stdout);
     assert_eq!(docs[0]["metadata"]["namespace"], "blue");
     assert_eq!(
         docs[0]["spec"]["job"]["initialSavepointPath"],
@@ -315,7 +288,7 @@ fn the_newest_completed_snapshot_wins_and_says_so() {
     let out = restore(&[], input.clone());
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(
-        read_yaml_stream(&out.stdout)[0]["spec"]["job"]["initialSavepointPath"],
+        docs(&out.stdout)[0]["spec"]["job"]["initialSavepointPath"],
         "s3://b/newest"
     );
     assert!(
@@ -326,7 +299,7 @@ fn the_newest_completed_snapshot_wins_and_says_so() {
 
     let picked = restore(&["--snapshot", "old"], input.clone());
     assert_eq!(
-        read_yaml_stream(&picked.stdout)[0]["spec"]["job"]["initialSavepointPath"],
+        docs(&picked.stdout)[0]["spec"]["job"]["initialSavepointPath"],
         "s3://b/old"
     );
 
@@ -379,7 +352,7 @@ status:
     let allowed = restore(&["--allow-checkpoint"], input);
     assert_eq!(allowed.code, 0, "{}", allowed.stderr);
     assert_eq!(
-        read_yaml_stream(&allowed.stdout)[0]["spec"]["job"]["initialSavepointPath"],
+        docs(&allowed.stdout)[0]["spec"]["job"]["initialSavepointPath"],
         "s3://b/chk-7"
     );
 }
@@ -401,7 +374,7 @@ status:
     let out = restore(&[], stream(&[deployment("app", None), snap.to_owned()]));
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(
-        read_yaml_stream(&out.stdout)[0]["spec"]["job"]["initialSavepointPath"],
+        docs(&out.stdout)[0]["spec"]["job"]["initialSavepointPath"],
         "s3://b/imported"
     );
 }
@@ -414,7 +387,7 @@ fn no_source_is_refused_and_the_status_is_never_used_silently() {
     let out = restore(&["--from-status"], with_status);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(
-        read_yaml_stream(&out.stdout)[0]["spec"]["job"]["initialSavepointPath"],
+        docs(&out.stdout)[0]["spec"]["job"]["initialSavepointPath"],
         "s3://b/upgrade"
     );
     assert!(out.stderr.contains("upgradeSavepointPath (--from-status)"));
@@ -430,7 +403,7 @@ fn from_status_reads_the_nonce_based_location_too() {
     saved.push_str("    savepointInfo:\n      lastSavepoint:\n        location: file:/flink-data/sp/savepoint-1\n        triggerNonce: 4\n");
     let out = restore(&["--from-status"], saved);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let job = &read_yaml_stream(&out.stdout)[0]["spec"]["job"];
+    let job = &docs(&out.stdout)[0]["spec"]["job"];
     assert_eq!(
         job["initialSavepointPath"],
         "file:/flink-data/sp/savepoint-1"
@@ -468,7 +441,7 @@ fn explicit_savepoint_path() {
         deployment("app", None),
     );
     assert_eq!(
-        read_yaml_stream(&out.stdout)[0]["spec"]["job"]["initialSavepointPath"],
+        docs(&out.stdout)[0]["spec"]["job"]["initialSavepointPath"],
         "s3://b/explicit"
     );
     let two = stream(&[deployment("a", None), deployment("b", None)]);
@@ -494,7 +467,7 @@ fn redeploy_and_allow_non_restored_state_false() {
         ],
         saved,
     );
-    let job = &read_yaml_stream(&out.stdout)[0]["spec"]["job"];
+    let job = &docs(&out.stdout)[0]["spec"]["job"];
     assert_eq!(job["savepointRedeployNonce"], 3);
     assert_eq!(job["allowNonRestoredState"], false);
     let fresh = restore(
@@ -502,7 +475,7 @@ fn redeploy_and_allow_non_restored_state_false() {
         deployment("app", None),
     );
     assert_eq!(
-        read_yaml_stream(&fresh.stdout)[0]["spec"]["job"]["savepointRedeployNonce"],
+        docs(&fresh.stdout)[0]["spec"]["job"]["savepointRedeployNonce"],
         1
     );
 }
@@ -514,7 +487,7 @@ fn a_session_job_comes_after_its_cluster() {
         .run();
     assert_eq!(out.code, 0, "{}", out.stderr);
     insta::assert_snapshot!(out.stdout);
-    let docs = read_yaml_stream(&out.stdout);
+    let docs = docs(&out.stdout);
     assert_eq!(docs[0]["kind"], "FlinkDeployment");
     assert_eq!(docs[1]["kind"], "FlinkSessionJob");
     assert!(
@@ -539,10 +512,9 @@ fn tricky_scalars_survive_the_round_trip() {
         .arg(fixture("restore/tricky-scalars.yaml"))
         .run();
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let restored = read_yaml_stream(&out.stdout).remove(0);
+    let restored = docs(&out.stdout).remove(0);
     let mut saved =
-        read_yaml_stream(&std::fs::read_to_string(fixture("restore/tricky-scalars.yaml")).unwrap())
-            .remove(0);
+        docs(&std::fs::read_to_string(fixture("restore/tricky-scalars.yaml")).unwrap()).remove(0);
     saved.as_object_mut().unwrap().shift_remove("status");
     let job = saved["spec"]["job"].as_object_mut().unwrap();
     job.shift_remove("savepointTriggerNonce");

@@ -8,7 +8,8 @@ use serde_json::{Map, Value, json};
 
 use crate::input::Document;
 use crate::kind::{API_VERSION, Kind};
-use crate::resource::{Classified, Resource, classify};
+use crate::refusal::Refused;
+use crate::resource::{Resource, flink_resources};
 use crate::restore::form::{apply_in_order, cleanup_ops, to_patch};
 
 #[derive(Debug, Clone, Default)]
@@ -35,17 +36,8 @@ pub struct Plan {
     pub notes: Vec<String>,
 }
 
-#[derive(Debug, PartialEq)]
-pub struct Refused(pub Vec<String>);
-
 pub fn plan(documents: &[Document], options: &BackupOptions) -> Result<Plan, Refused> {
-    let resources: Vec<Resource<'_>> = documents
-        .iter()
-        .filter_map(|d| match classify(&d.value) {
-            Classified::Flink(r) => Some(r),
-            _ => None,
-        })
-        .collect();
+    let resources = flink_resources(documents);
     let mut plan = Plan::default();
     let mut targets = Vec::new();
     for r in &resources {

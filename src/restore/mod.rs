@@ -11,7 +11,8 @@ use serde_json::Value;
 
 use crate::input::Document;
 use crate::kind::Kind;
-use crate::resource::{Classified, Resource, classify};
+use crate::refusal::Refused;
+use crate::resource::{Resource, flink_resources};
 use crate::snapshot::Snapshot;
 use form::{RestoreEdit, cleanup_ops, job_ops, to_patch};
 use source::{SourceOptions, choose, is_target};
@@ -45,18 +46,8 @@ pub struct Plan {
     pub notes: Vec<String>,
 }
 
-/// Every reason the restore cannot go ahead; nothing is printed when there is one.
-#[derive(Debug, PartialEq)]
-pub struct Refused(pub Vec<String>);
-
 pub fn plan(documents: &[Document], options: &RestoreOptions) -> Result<Plan, Refused> {
-    let resources: Vec<Resource<'_>> = documents
-        .iter()
-        .filter_map(|d| match classify(&d.value) {
-            Classified::Flink(r) => Some(r),
-            _ => None,
-        })
-        .collect();
+    let resources = flink_resources(documents);
     let snapshots: Vec<Snapshot<'_>> = resources.iter().filter_map(|r| Snapshot::of(*r)).collect();
     let targets: Vec<&Resource<'_>> = resources.iter().filter(|r| is_target(r)).collect();
     let clusters: Vec<&Resource<'_>> = resources

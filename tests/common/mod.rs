@@ -117,3 +117,48 @@ impl Output {
 pub fn relative(text: &str) -> String {
     text.replace(&format!("{}/", repo().display()), "")
 }
+
+/// The documents of a YAML stream, read by the crate's own reader; empty documents dropped.
+pub fn docs(text: &str) -> Vec<serde_json::Value> {
+    flink_backup::yaml::DocumentReader::new(text, Default::default())
+        .map(|d| d.unwrap().value)
+        .filter(|v| !v.is_null())
+        .collect()
+}
+
+/// A refusal: exit 1, nothing on stdout, and `needle` on stderr.
+pub fn refused(out: &Output, needle: &str) {
+    assert_eq!(
+        out.code, 1,
+        "stdout: {}\nstderr: {}",
+        out.stdout, out.stderr
+    );
+    assert!(
+        out.stdout.is_empty(),
+        "nothing may reach stdout on a refusal: {}",
+        out.stdout
+    );
+    assert!(
+        out.stderr.contains(needle),
+        "expected {needle:?} in:\n{}",
+        out.stderr
+    );
+}
+
+/// A tool from the .venv that `scripts/test` sets up. Under CI a missing tool fails the test.
+pub fn venv_tool(name: &str) -> Option<PathBuf> {
+    let venv = std::env::var_os("FLINK_BACKUP_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join(".venv"));
+    let tool = venv.join("bin").join(name);
+    if tool.exists() {
+        return Some(tool);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "{name} is missing from {}: run scripts/test, which installs it",
+        venv.display()
+    );
+    eprintln!("SKIPPED: {name} is not installed in .venv; run scripts/test to run this test");
+    None
+}
