@@ -39,8 +39,3 @@ pub fn for_format(format: Format, colour: bool) -> Box<dyn Report> {
         Format::Github => Box::new(github::Github),
     }
 }
-
-/// Text output of the findings alone, for stderr (the KRM function and refusals use it).
-pub fn write_text_findings(outcome: &Outcome, colour: bool, out: &mut dyn Write) -> io::Result<()> {
-    text::write_findings(&outcome.findings, colour, out)
-}
