@@ -1,6 +1,7 @@
 //! `flinkConfiguration` as Flink reads it: nested maps flattened with dots, and each option
 //! resolved through its deprecated keys. Every rule that reads configuration goes through here.
 
+use crate::pointer::Lookup;
 use serde_json::Value;
 
 use crate::pointer;
@@ -73,7 +74,7 @@ impl FlinkConfig {
     /// The resource's `spec.flinkConfiguration`, flattened.
     pub fn of(resource: &Value) -> FlinkConfig {
         let mut config = FlinkConfig::default();
-        if let Some(conf) = resource.pointer("/spec/flinkConfiguration") {
+        if let Some(conf) = resource.at("/spec/flinkConfiguration") {
             flatten(conf, "", "/spec/flinkConfiguration", &mut config.entries);
         }
         config

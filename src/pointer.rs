@@ -2,6 +2,10 @@
 
 /// Appends `segment` to a pointer under construction, escaped.
 pub fn push_escaped(out: &mut String, segment: &str) {
+    if !segment.contains(['~', '/']) {
+        out.push_str(segment);
+        return;
+    }
     for c in segment.chars() {
         match c {
             '~' => out.push_str("~0"),
@@ -28,5 +32,52 @@ mod tests {
             super::join("/metadata/annotations", "a/b~c"),
             "/metadata/annotations/a~1b~0c"
         );
+    }
+}
+
+/// `Value::pointer` without its allocations: it copies every segment to unescape it, which showed
+/// in profiles of runs over thousands of documents. Segments here are escaped only when needed.
+pub trait Lookup {
+    fn at(&self, pointer: &str) -> Option<&serde_json::Value>;
+}
+
+impl Lookup for serde_json::Value {
+    fn at(&self, pointer: &str) -> Option<&serde_json::Value> {
+        if pointer.contains('~') {
+            return self.pointer(pointer);
+        }
+        let rest = pointer.strip_prefix('/').map_or(Some(pointer), Some)?;
+        if pointer.is_empty() {
+            return Some(self);
+        }
+        rest.split('/').try_fold(self, |node, segment| match node {
+            serde_json::Value::Object(map) => map.get(segment),
+            serde_json::Value::Array(items) => {
+                segment.parse::<usize>().ok().and_then(|i| items.get(i))
+            }
+            _ => None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod lookup_tests {
+    use super::Lookup;
+    use serde_json::json;
+
+    #[test]
+    fn agrees_with_value_pointer() {
+        let v = json!({"a": {"b/c": [1, {"d~e": 2}], "x": null}});
+        for p in [
+            "",
+            "/a",
+            "/a/b~1c/1/d~0e",
+            "/a/b~1c/0",
+            "/a/x",
+            "/a/missing",
+            "/a/b~1c/9",
+        ] {
+            assert_eq!(v.at(p), v.pointer(p), "{p}");
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! Typed views over a document: which Flink kind it is, and the fields the rules read.
 
+use crate::pointer::Lookup;
 use serde_json::Value;
 
 use crate::kind::{API_VERSION, Kind};
@@ -42,13 +43,11 @@ pub struct Resource<'a> {
 
 impl<'a> Resource<'a> {
     pub fn name(&self) -> Option<&'a str> {
-        self.value.pointer("/metadata/name").and_then(Value::as_str)
+        self.value.at("/metadata/name").and_then(Value::as_str)
     }
 
     pub fn namespace(&self) -> Option<&'a str> {
-        self.value
-            .pointer("/metadata/namespace")
-            .and_then(Value::as_str)
+        self.value.at("/metadata/namespace").and_then(Value::as_str)
     }
 
     pub fn spec(&self) -> Option<&'a Value> {
@@ -85,7 +84,7 @@ pub fn flink_resources(documents: &[crate::input::Document]) -> Vec<Resource<'_>
 
 /// Metadata of any object, for findings about documents that are not Flink resources.
 pub fn kind_name_namespace(value: &Value) -> (Option<String>, Option<String>, Option<String>) {
-    let s = |p: &str| value.pointer(p).and_then(Value::as_str).map(str::to_owned);
+    let s = |p: &str| value.at(p).and_then(Value::as_str).map(str::to_owned);
     (s("/kind"), s("/metadata/name"), s("/metadata/namespace"))
 }
 

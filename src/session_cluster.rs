@@ -3,6 +3,7 @@
 
 use crate::flink_config::FlinkConfig;
 use crate::kind::Kind;
+use crate::pointer::Lookup;
 use crate::resource::Resource;
 use crate::storage::Storage;
 
@@ -46,7 +47,7 @@ impl SessionCluster {
     pub fn serves(&self, job: &Resource<'_>) -> bool {
         let deployment = job
             .value
-            .pointer("/spec/deploymentName")
+            .at("/spec/deploymentName")
             .and_then(serde_json::Value::as_str);
         let namespaces_agree = match (self.namespace.as_deref(), job.namespace()) {
             (Some(a), Some(b)) => a == b,

@@ -1,5 +1,6 @@
 //! A saved FlinkStateSnapshot, read for what a restore needs: its target, state and location.
 
+use crate::pointer::Lookup;
 use serde_json::Value;
 
 use crate::kind::Kind;
@@ -18,7 +19,7 @@ impl<'a> Snapshot<'a> {
     }
 
     fn field(&self, pointer: &str) -> Option<&'a Value> {
-        self.0.value.pointer(pointer)
+        self.0.value.at(pointer)
     }
 
     fn text(&self, pointer: &str) -> Option<&'a str> {

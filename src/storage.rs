@@ -1,6 +1,7 @@
 //! Where a local state directory really lives: which volume of the `flink-main-container` holds
 //! it, in the pod template that applies to the JobManager or the TaskManagers.
 
+use crate::pointer::Lookup;
 use serde_json::Value;
 
 const MAIN_CONTAINER: &str = "flink-main-container";
@@ -53,11 +54,11 @@ pub enum Placement {
 
 impl Storage {
     pub fn of(deployment: &Value) -> Storage {
-        let common = deployment.pointer("/spec/podTemplate");
+        let common = deployment.at("/spec/podTemplate");
         let role = |name: &str| {
             let mut pod = PodStorage::default();
             pod.overlay(common);
-            pod.overlay(deployment.pointer(&format!("/spec/{name}/podTemplate")));
+            pod.overlay(deployment.at(&format!("/spec/{name}/podTemplate")));
             pod
         };
         Storage {
@@ -110,7 +111,7 @@ impl PodStorage {
                 .and_then(|o| o.keys().find(|k| *k != "name").cloned())
                 .unwrap_or_else(|| "no source".to_owned());
             let claim = v
-                .pointer("/persistentVolumeClaim/claimName")
+                .at("/persistentVolumeClaim/claimName")
                 .and_then(Value::as_str)
                 .map(str::to_owned);
             self.volumes.retain(|existing| existing.name != name);

@@ -4,6 +4,7 @@
 pub mod name;
 mod precondition;
 
+use crate::pointer::Lookup;
 use serde_json::{Map, Value, json};
 
 use crate::input::Document;
@@ -110,7 +111,7 @@ fn session_cluster<'a>(job: &Resource<'a>, resources: &[Resource<'a>]) -> Option
     }
     let deployment = job
         .value
-        .pointer("/spec/deploymentName")
+        .at("/spec/deploymentName")
         .and_then(Value::as_str)?;
     resources.iter().copied().find(|r| {
         r.kind == Kind::FlinkDeployment

@@ -1,12 +1,13 @@
 //! Seed step 1: only a running job with a ready JobManager can take a savepoint.
 
+use crate::pointer::Lookup;
 use serde_json::Value;
 
 use crate::kind::Kind;
 use crate::resource::Resource;
 
 fn text<'a>(resource: &Resource<'a>, pointer: &str) -> Option<&'a str> {
-    resource.value.pointer(pointer).and_then(Value::as_str)
+    resource.value.at(pointer).and_then(Value::as_str)
 }
 
 /// Why `target` (with its session cluster, for a session job) cannot be backed up now.

@@ -6,6 +6,7 @@ pub mod rules;
 mod schema;
 mod unknown_fields;
 
+use crate::pointer::Lookup;
 use std::collections::BTreeSet;
 
 use crate::finding::{Problem, Severity};
@@ -163,7 +164,7 @@ pub fn check_document(doc: &Document, options: &CheckOptions) -> Verdict {
                 let setup = StateSetup {
                     config: &config,
                     storage: &Storage::of(resource.value),
-                    missing_at: if resource.value.pointer("/spec/flinkConfiguration").is_some() {
+                    missing_at: if resource.value.at("/spec/flinkConfiguration").is_some() {
                         "/spec/flinkConfiguration"
                     } else {
                         "/spec"

@@ -1,5 +1,6 @@
 //! What the operator's admission webhook refuses, caught offline with the same meaning.
 
+use crate::pointer::Lookup;
 use serde_json::Value;
 
 use crate::finding::Problem;
@@ -39,7 +40,7 @@ pub fn check(resource: Resource<'_>, config: &FlinkConfig) -> Vec<Problem> {
             replicas(resource, config, &mut out);
         }
         Kind::FlinkSessionJob => {
-            match resource.value.pointer("/spec/deploymentName").and_then(Value::as_str) {
+            match resource.value.at("/spec/deploymentName").and_then(Value::as_str) {
                 Some(name) if !name.is_empty() => deployment_name(name, "/spec/deploymentName", &mut out),
                 _ => out.push(Problem::error(
                     SESSION_JOB_DEPLOYMENT_MISSING,
@@ -138,10 +139,7 @@ fn parallelism(resource: Resource<'_>, out: &mut Vec<Problem>) {
     let Some(p) = job_field(&resource, "parallelism").and_then(Value::as_f64) else {
         return;
     };
-    let replicas_set = resource
-        .value
-        .pointer("/spec/taskManager/replicas")
-        .is_some();
+    let replicas_set = resource.value.at("/spec/taskManager/replicas").is_some();
     let message = if p > f64::from(i32::MAX) {
         format!(
             "job parallelism {p} does not fit the operator's 32-bit integer: use a realistic value"
@@ -215,7 +213,7 @@ fn upgrade_mode(resource: Resource<'_>, config: &FlinkConfig, out: &mut Vec<Prob
 }
 
 fn replicas(resource: Resource<'_>, config: &FlinkConfig, out: &mut Vec<Problem>) {
-    let int = |p: &str| resource.value.pointer(p).and_then(Value::as_i64);
+    let int = |p: &str| resource.value.at(p).and_then(Value::as_i64);
     for (pointer, role) in [
         ("/spec/taskManager/replicas", "taskManager"),
         ("/spec/jobManager/replicas", "jobManager"),
@@ -287,11 +285,11 @@ fn snapshot(resource: Resource<'_>, out: &mut Vec<Problem>) {
         ));
     }
     let already_exists =
-        resource.value.pointer("/spec/savepoint/alreadyExists") == Some(&Value::Bool(true));
+        resource.value.at("/spec/savepoint/alreadyExists") == Some(&Value::Bool(true));
     let reference = |f: &str| {
         resource
             .value
-            .pointer(&format!("/spec/jobReference/{f}"))
+            .at(&format!("/spec/jobReference/{f}"))
             .and_then(Value::as_str)
             .is_some_and(|s| !s.is_empty())
     };
@@ -306,7 +304,7 @@ fn snapshot(resource: Resource<'_>, out: &mut Vec<Problem>) {
     if already_exists {
         let path = resource
             .value
-            .pointer("/spec/savepoint/path")
+            .at("/spec/savepoint/path")
             .and_then(Value::as_str);
         if path.is_none_or(|p| p.trim().is_empty()) {
             out.push(Problem::error(

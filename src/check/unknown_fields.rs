@@ -16,42 +16,52 @@ pub const RULE: &str = "unknown-field";
 
 pub fn check(resource: Resource<'_>, release: Release, severity: Severity) -> Vec<Problem> {
     let root = schema::json(release, resource.kind);
-    let mut walk = Walk {
-        root,
-        severity,
-        out: Vec::new(),
-    };
     let Some(fields) = resource.value.as_object() else {
         return Vec::new();
     };
+    let mut walk = Walk {
+        root,
+        severity,
+        path: Vec::new(),
+        out: Vec::new(),
+    };
     let properties = root.get("properties").and_then(Value::as_object);
-    let mut path = String::new();
     for (key, value) in fields {
         // The operator writes `status`; what it holds is not the user's to get wrong.
         if key == "status" {
             continue;
         }
-        path.clear();
-        path.push('/');
-        pointer::push_escaped(&mut path, key);
+        walk.path.push(Segment::Key(key));
         match properties.and_then(|p| p.get(key)) {
-            Some(s) => walk.node(s, value, &mut path),
-            None => walk.unknown(&path, key, properties),
+            Some(s) => walk.node(s, value),
+            None => walk.unknown(key, properties),
         }
+        walk.path.pop();
     }
     walk.out
 }
 
-struct Walk<'s> {
+/// One step of the path to the current node; the pointer string is built only for a finding.
+enum Segment<'v> {
+    Key(&'v str),
+    Index(usize),
+}
+
+struct Walk<'s, 'v> {
     root: &'s Value,
     severity: Severity,
+    path: Vec<Segment<'v>>,
     out: Vec<Problem>,
 }
 
-impl<'s> Walk<'s> {
+impl<'s, 'v> Walk<'s, 'v> {
     fn resolve(&self, mut schema: &'s Value) -> &'s Value {
         while let Some(target) = schema.get("$ref").and_then(Value::as_str) {
-            match target.strip_prefix("#").and_then(|p| self.root.pointer(p)) {
+            // Generated schemas only refer to `#/$defs/NAME`; `Value::pointer` would allocate.
+            let def = target
+                .strip_prefix("#/$defs/")
+                .and_then(|name| self.root.get("$defs")?.get(name));
+            match def {
                 Some(s) => schema = s,
                 None => break,
             }
@@ -59,53 +69,57 @@ impl<'s> Walk<'s> {
         schema
     }
 
-    /// `path` is the pointer of `value`; it is extended and restored in place, because building a
-    /// string per node would cost more than the whole walk.
-    fn node(&mut self, schema: &'s Value, value: &Value, path: &mut String) {
+    fn node(&mut self, schema: &'s Value, value: &'v Value) {
         let schema = self.resolve(schema);
         match value {
-            Value::Object(fields) => self.object(schema, fields, path),
+            Value::Object(fields) => self.object(schema, fields),
             Value::Array(items) => {
                 if let Some(item_schema) = schema.get("items") {
-                    let len = path.len();
                     for (i, item) in items.iter().enumerate() {
-                        path.truncate(len);
-                        path.push('/');
-                        path.push_str(&i.to_string());
-                        self.node(item_schema, item, path);
+                        self.path.push(Segment::Index(i));
+                        self.node(item_schema, item);
+                        self.path.pop();
                     }
-                    path.truncate(len);
                 }
             }
             _ => {}
         }
     }
 
-    fn object(&mut self, schema: &'s Value, fields: &Map<String, Value>, path: &mut String) {
+    fn object(&mut self, schema: &'s Value, fields: &'v Map<String, Value>) {
         let preserves =
             schema.get("x-kubernetes-preserve-unknown-fields") == Some(&Value::Bool(true));
         let properties = schema.get("properties").and_then(Value::as_object);
         let additional = schema.get("additionalProperties");
         let declares_object = schema.get("type").and_then(Value::as_str) == Some("object");
-        let len = path.len();
         for (key, value) in fields {
-            path.truncate(len);
-            path.push('/');
-            pointer::push_escaped(path, key);
+            self.path.push(Segment::Key(key));
             if let Some(s) = properties.and_then(|p| p.get(key)) {
-                self.node(s, value, path);
+                self.node(s, value);
             } else if let Some(s) = additional.filter(|a| a.is_object()) {
-                self.node(s, value, path);
-            } else if preserves || additional == Some(&Value::Bool(true)) {
-                continue;
-            } else if properties.is_some() || declares_object {
-                self.unknown(path, key, properties);
+                self.node(s, value);
+            } else if !(preserves || additional == Some(&Value::Bool(true)))
+                && (properties.is_some() || declares_object)
+            {
+                self.unknown(key, properties);
             }
+            self.path.pop();
         }
-        path.truncate(len);
     }
 
-    fn unknown(&mut self, path: &str, key: &str, known: Option<&Map<String, Value>>) {
+    fn pointer(&self) -> String {
+        let mut out = String::new();
+        for segment in &self.path {
+            out.push('/');
+            match segment {
+                Segment::Key(k) => pointer::push_escaped(&mut out, k),
+                Segment::Index(i) => out.push_str(&i.to_string()),
+            }
+        }
+        out
+    }
+
+    fn unknown(&mut self, key: &str, known: Option<&Map<String, Value>>) {
         let hint = known
             .and_then(|k| closest(key, k.keys().map(String::as_str)))
             .map(|s| format!("; did you mean `{s}`?"))
@@ -113,7 +127,7 @@ impl<'s> Walk<'s> {
         let message = format!(
             "unknown field `{key}`: the operator's schema does not declare it, so the API server drops it without a word{hint}"
         );
-        let mut problem = Problem::error(RULE, path, message).at_key();
+        let mut problem = Problem::error(RULE, self.pointer(), message).at_key();
         problem.severity = self.severity;
         self.out.push(problem);
     }

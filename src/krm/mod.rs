@@ -7,6 +7,7 @@
 
 pub mod function_config;
 
+use crate::pointer::Lookup;
 use serde_json::{Map, Value, json};
 
 use crate::backup::{self, BackupOptions};
@@ -273,7 +274,7 @@ fn problem_result(item: usize, problem: Problem) -> KrmResult {
 }
 
 fn annotation<'a>(item: &'a Value, keys: &[&str]) -> Option<&'a str> {
-    let annotations = item.pointer("/metadata/annotations")?;
+    let annotations = item.at("/metadata/annotations")?;
     keys.iter()
         .find_map(|k| annotations.get(*k).and_then(Value::as_str))
 }
@@ -285,7 +286,7 @@ fn origin_of(item: &Value, i: usize) -> Origin {
         file: annotation(item, &PATH_ANNOTATIONS)
             .map(str::to_owned)
             .unwrap_or_else(|| {
-                let text = |p: &str| item.pointer(p).and_then(Value::as_str);
+                let text = |p: &str| item.at(p).and_then(Value::as_str);
                 match (text("/kind"), text("/metadata/name")) {
                     (Some(kind), Some(name)) => format!("{kind}/{name}"),
                     _ => format!("<item {i}>"),
@@ -314,7 +315,7 @@ fn result_value(r: &KrmResult, items: &[Value]) -> Value {
             ("name", "/metadata/name"),
             ("namespace", "/metadata/namespace"),
         ] {
-            if let Some(v) = item.pointer(pointer).filter(|v| v.is_string()) {
+            if let Some(v) = item.at(pointer).filter(|v| v.is_string()) {
                 reference.insert(key.into(), v.clone());
             }
         }

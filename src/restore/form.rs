@@ -1,6 +1,7 @@
 //! The restore form, as a JSON Patch against the saved resource: the seed's edit on `spec.job`,
 //! and the server-populated fields that must go before the resource can be applied again.
 
+use crate::pointer::Lookup;
 use json_patch::{Patch, PatchOperation};
 use serde_json::{Value, json};
 
@@ -76,7 +77,7 @@ pub fn cleanup_ops(kind: Kind, value: &Value) -> Vec<Value> {
 
 /// The seed's restore edit on `spec.job`.
 pub fn job_ops(value: &Value, edit: &RestoreEdit<'_>) -> Vec<Value> {
-    let job = value.pointer("/spec/job");
+    let job = value.at("/spec/job");
     let has = |field: &str| job.and_then(|j| j.get(field)).is_some();
     let mut ops = vec![
         add("/spec/job/upgradeMode", json!("savepoint")),

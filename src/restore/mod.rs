@@ -6,6 +6,7 @@
 pub mod form;
 pub mod source;
 
+use crate::pointer::Lookup;
 use json_patch::Patch;
 use serde_json::Value;
 
@@ -107,7 +108,7 @@ pub fn plan(documents: &[Document], options: &RestoreOptions) -> Result<Plan, Re
         if target.kind == Kind::FlinkSessionJob {
             let deployment = target
                 .value
-                .pointer("/spec/deploymentName")
+                .at("/spec/deploymentName")
                 .and_then(Value::as_str);
             let found = clusters.iter().position(|c| {
                 c.name() == deployment && namespaces_agree(c.namespace(), target.namespace())

@@ -2,6 +2,7 @@
 //! asked) the target's own status.
 
 use crate::kind::Kind;
+use crate::pointer::Lookup;
 use crate::resource::Resource;
 use crate::snapshot::Snapshot;
 
@@ -116,7 +117,7 @@ fn from_status(target: &Resource<'_>) -> Result<Chosen, String> {
     let status = |p: &str| {
         target
             .value
-            .pointer(p)
+            .at(p)
             .and_then(serde_json::Value::as_str)
             .filter(|s| !s.is_empty())
     };

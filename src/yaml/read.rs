@@ -5,12 +5,13 @@
 //! alias expansion. Node positions are recorded only on request (`read_positions`), because only a
 //! document with findings needs them.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span, StrInput, Tag};
 use serde_json::{Map, Value};
 
-use super::scalar::{resolve_plain, resolve_tagged};
+use super::scalar::{resolve_plain_typed, resolve_tagged};
 use crate::pointer;
 
 /// A 1-based line and column.
@@ -252,8 +253,8 @@ impl<'p> Builder<'p> {
                     let key = if style == ScalarStyle::Plain && tag.is_none() && text == "<<" {
                         PendingKey::Merge
                     } else {
-                        let v = scalar_value(&text, style, tag.as_deref()).map_err(fail)?;
-                        PendingKey::Named(key_text(&v).map_err(fail)?, pos)
+                        let v = scalar_value(text, style, tag.as_deref()).map_err(fail)?;
+                        PendingKey::Named(key_text(v).map_err(fail)?, pos)
                     };
                     if let (PendingKey::Named(k, _), true) = (&key, anchor != 0) {
                         self.anchors.insert(anchor, (Value::String(k.clone()), 1));
@@ -262,7 +263,7 @@ impl<'p> Builder<'p> {
                     return Ok(None);
                 }
                 self.record_value(pos);
-                let value = scalar_value(&text, style, tag.as_deref()).map_err(fail)?;
+                let value = scalar_value(text, style, tag.as_deref()).map_err(fail)?;
                 self.complete(value, anchor, nodes_before);
                 Ok(None)
             }
@@ -325,7 +326,7 @@ impl<'p> Builder<'p> {
                 self.count(size, pos)?;
                 let value = self.anchors[&id].0.clone();
                 if self.expects_key() {
-                    let key = key_text(&value).map_err(fail)?;
+                    let key = key_text(value).map_err(fail)?;
                     self.set_key(PendingKey::Named(key, pos), pos);
                     return Ok(None);
                 }
@@ -463,23 +464,34 @@ fn child_pointer(stack: &[Frame], key_override: Option<&str>) -> String {
     out
 }
 
-fn scalar_value(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<Value, String> {
+/// The scalar's value; the text is moved, not copied, when it stays a string.
+fn scalar_value(
+    text: Cow<'_, str>,
+    style: ScalarStyle,
+    tag: Option<&Tag>,
+) -> Result<Value, String> {
     match tag {
-        Some(tag) if tag.is_yaml_core_schema() => resolve_tagged(&tag.suffix, text),
+        Some(tag) if tag.is_yaml_core_schema() => resolve_tagged(&tag.suffix, &text),
         // The non-specific tag `!` forces a string.
-        Some(tag) if tag.handle == "!" && tag.suffix.is_empty() => Ok(Value::String(text.into())),
+        Some(tag) if tag.handle == "!" && tag.suffix.is_empty() => {
+            Ok(Value::String(text.into_owned()))
+        }
         Some(tag) => Err(format!(
             "the custom tag {tag} is not supported: Kubernetes manifests use plain YAML values"
         )),
-        None if style == ScalarStyle::Plain => resolve_plain(text).map_err(|e| e.0.to_owned()),
-        None => Ok(Value::String(text.to_owned())),
+        None if style == ScalarStyle::Plain => match resolve_plain_typed(&text) {
+            Ok(Some(value)) => Ok(value),
+            Ok(None) => Ok(Value::String(text.into_owned())),
+            Err(e) => Err(e.0.to_owned()),
+        },
+        None => Ok(Value::String(text.into_owned())),
     }
 }
 
 /// A mapping key as `sigs.k8s.io/yaml` turns it into a JSON object key.
-fn key_text(value: &Value) -> Result<String, String> {
+fn key_text(value: Value) -> Result<String, String> {
     match value {
-        Value::String(s) => Ok(s.clone()),
+        Value::String(s) => Ok(s),
         Value::Bool(b) => Ok(b.to_string()),
         Value::Number(n) => Ok(n.to_string()),
         Value::Null => Err("a null mapping key cannot be represented in JSON".into()),

@@ -13,12 +13,16 @@ pub struct Unrepresentable(pub &'static str);
 
 /// Resolves an untagged plain scalar as go-yaml v2 does.
 pub fn resolve_plain(text: &str) -> Result<Value, Unrepresentable> {
-    match text {
-        "" | "~" | "null" | "Null" | "NULL" => return Ok(Value::Null),
-        _ => {}
+    Ok(resolve_plain_typed(text)?.unwrap_or_else(|| Value::String(text.to_owned())))
+}
+
+/// The same, with `None` for "a string": the caller already owns the text and can move it in.
+pub fn resolve_plain_typed(text: &str) -> Result<Option<Value>, Unrepresentable> {
+    if matches!(text, "" | "~" | "null" | "Null" | "NULL") {
+        return Ok(Some(Value::Null));
     }
     if let Some(b) = yaml11_bool(text) {
-        return Ok(Value::Bool(b));
+        return Ok(Some(Value::Bool(b)));
     }
     if is_special_float(text) {
         return Err(Unrepresentable(
@@ -27,23 +31,30 @@ pub fn resolve_plain(text: &str) -> Result<Value, Unrepresentable> {
     }
     let first = text.as_bytes()[0];
     if !(first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.')) {
-        return Ok(Value::String(text.to_owned()));
+        return Ok(None);
     }
-    let plain: String = text.chars().filter(|&c| c != '_').collect();
+    let plain: std::borrow::Cow<'_, str> = if text.contains('_') {
+        text.chars()
+            .filter(|&c| c != '_')
+            .collect::<String>()
+            .into()
+    } else {
+        text.into()
+    };
     if let Some(n) = parse_go_int(&plain) {
-        return Ok(Value::Number(n));
+        return Ok(Some(Value::Number(n)));
     }
     if is_yaml_float(&plain) {
         if let Ok(f) = plain.parse::<f64>() {
             if let Some(n) = Number::from_f64(f) {
-                return Ok(Value::Number(n));
+                return Ok(Some(Value::Number(n)));
             }
             return Err(Unrepresentable(
                 "this number is too large for a 64-bit float; quote it if a string is meant",
             ));
         }
     }
-    Ok(Value::String(text.to_owned()))
+    Ok(None)
 }
 
 /// Resolves a scalar with an explicit core-schema tag (`!!int`, `!!bool`, ...).
