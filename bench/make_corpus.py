@@ -1,5 +1,6 @@
 """Writes the benchmark inputs from fixtures/corpus: one FlinkDeployment in one file, and 10,000
-FlinkDeployments across 1,000 files (ten documents each), renamed so that every one is distinct."""
+FlinkDeployments across 1,000 files (ten documents each), renamed so that every one is distinct;
+the same 10,000 one per file for check-jsonschema, which reads a single document per file."""
 
 import os
 import sys
@@ -27,6 +28,8 @@ def main(out):
     with open(SOURCE, encoding="utf-8") as f:
         deployment = f.read()
     os.makedirs(f"{out}/many", exist_ok=True)
+    # check-jsonschema reads one document per file: the same 10,000 documents, one per file.
+    os.makedirs(f"{out}/many-single", exist_ok=True)
     with open(f"{out}/one.yaml", "w", encoding="utf-8") as f:
         f.write(deployment)
     with open(f"{out}/pair.yaml", "w", encoding="utf-8") as f:
@@ -35,6 +38,9 @@ def main(out):
         docs = [deployment.replace("name: application-cluster-prod", f"name: app-{i:04d}-{j}", 1) for j in range(10)]
         with open(f"{out}/many/deployments-{i:04d}.yaml", "w", encoding="utf-8") as f:
             f.write("---\n".join(docs))
+        for j, doc in enumerate(docs):
+            with open(f"{out}/many-single/deployment-{i:04d}-{j}.yaml", "w", encoding="utf-8") as f:
+                f.write(doc)
 
 
 if __name__ == "__main__":
