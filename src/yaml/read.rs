@@ -424,12 +424,16 @@ impl<'p> Builder<'p> {
                 map, key, merges, ..
             }) => match key.take() {
                 Some(PendingKey::Merge) => merges.push(value),
-                Some(PendingKey::Named(name, pos)) => {
-                    if map.contains_key(&name) {
-                        duplicate = Some((name.clone(), pos));
+                // One hash per key: this runs for every key of every document.
+                Some(PendingKey::Named(name, pos)) => match map.entry(name) {
+                    serde_json::map::Entry::Occupied(mut slot) => {
+                        duplicate = Some((slot.key().clone(), pos));
+                        slot.insert(value);
                     }
-                    map.insert(name, value);
-                }
+                    serde_json::map::Entry::Vacant(slot) => {
+                        slot.insert(value);
+                    }
+                },
                 // Keys are read before their values: `expects_key` routes every key elsewhere.
                 None => {}
             },
