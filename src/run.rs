@@ -170,8 +170,7 @@ fn backup_command(args: BackupArgs) -> Result<u8, Usage> {
         return krm_command(Some((requested, list)));
     }
     let paths = input_paths(&args.input)?;
-    let loaded = load(&args.input, &paths)?;
-    let Some(documents) = readable(loaded) else {
+    let Some(documents) = load(&args.input, &paths)? else {
         return Ok(FAILED);
     };
     let plan = match backup::plan(&documents, &options) {
@@ -179,11 +178,8 @@ fn backup_command(args: BackupArgs) -> Result<u8, Usage> {
         Err(Refused(reasons)) => return Ok(refuse("backup", &reasons)),
     };
     let outputs: Vec<&serde_json::Value> = plan.manifests.iter().collect();
-    if let Err(reasons) = outgoing::check(&outputs, args.input.operator_version) {
-        return Ok(refuse("backup", &reasons));
-    }
-    for note in &plan.notes {
-        eprintln!("flink-backup: {}", terminal::escape(note));
+    if let Some(code) = gate("backup", &outputs, args.input.operator_version, &plan.notes) {
+        return Ok(code);
     }
     emit(
         manifest::render(&outputs, args.output).as_bytes(),
@@ -209,8 +205,7 @@ fn restore_command(args: RestoreArgs) -> Result<u8, Usage> {
         return krm_command(Some((requested, list)));
     }
     let paths = input_paths(&args.input)?;
-    let loaded = load(&args.input, &paths)?;
-    let Some(documents) = readable(loaded) else {
+    let Some(documents) = load(&args.input, &paths)? else {
         return Ok(FAILED);
     };
     let plan = match restore::plan(&documents, &options) {
@@ -218,11 +213,13 @@ fn restore_command(args: RestoreArgs) -> Result<u8, Usage> {
         Err(Refused(reasons)) => return Ok(refuse("restore", &reasons)),
     };
     let outputs: Vec<&serde_json::Value> = plan.resources.iter().map(|r| &r.restored).collect();
-    if let Err(reasons) = outgoing::check(&outputs, args.input.operator_version) {
-        return Ok(refuse("restore", &reasons));
-    }
-    for note in &plan.notes {
-        eprintln!("flink-backup: {}", terminal::escape(note));
+    if let Some(code) = gate(
+        "restore",
+        &outputs,
+        args.input.operator_version,
+        &plan.notes,
+    ) {
+        return Ok(code);
     }
     let text = if args.diff {
         diff::render(&plan.resources, terminal::stdout_colour())
@@ -237,8 +234,26 @@ fn restore_command(args: RestoreArgs) -> Result<u8, Usage> {
     Ok(OK)
 }
 
-fn load(args: &InputArgs, paths: &[InputPath]) -> Result<Loaded, Usage> {
-    input::load_all(paths, &read_options(args)).map_err(|e| Usage(e.to_string()))
+/// Every document of the input, or `None` after the unreadable ones were reported.
+fn load(args: &InputArgs, paths: &[InputPath]) -> Result<Option<Vec<Document>>, Usage> {
+    let loaded = input::load_all(paths, &read_options(args)).map_err(|e| Usage(e.to_string()))?;
+    Ok(readable(loaded))
+}
+
+/// The schema gate before anything is written, then the notes: `Some(exit code)` when refused.
+fn gate(
+    command: &str,
+    outputs: &[&serde_json::Value],
+    release: crate::release::Release,
+    notes: &[String],
+) -> Option<u8> {
+    if let Err(reasons) = outgoing::check(outputs, release) {
+        return Some(refuse(command, &reasons));
+    }
+    for note in notes {
+        eprintln!("flink-backup: {}", terminal::escape(note));
+    }
+    None
 }
 
 /// The documents, or `None` after reporting on stderr the ones that could not be read: a

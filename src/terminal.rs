@@ -31,7 +31,11 @@ fn is_unsafe(c: char) -> bool {
 
 /// Colour on a terminal, never when `NO_COLOR` is set (https://no-color.org).
 pub fn use_colour(stream_is_terminal: bool) -> bool {
-    stream_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    colour_wanted(stream_is_terminal, std::env::var_os("NO_COLOR").as_deref())
+}
+
+fn colour_wanted(stream_is_terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
+    stream_is_terminal && no_color.is_none_or(|v| v.is_empty())
 }
 
 pub fn stdout_colour() -> bool {
@@ -44,6 +48,15 @@ pub fn stderr_colour() -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn colour_only_on_a_terminal_without_no_color() {
+        use std::ffi::OsStr;
+        assert!(super::colour_wanted(true, None));
+        assert!(super::colour_wanted(true, Some(OsStr::new(""))));
+        assert!(!super::colour_wanted(true, Some(OsStr::new("1"))));
+        assert!(!super::colour_wanted(false, None));
+    }
+
     #[test]
     fn escapes_terminal_controls() {
         assert_eq!(super::escape("a\u{1b}[31mb\u{7}"), "a\\u{1b}[31mb\\u{7}");

@@ -66,31 +66,10 @@ pub fn check_session_job(
     cluster: &SessionCluster,
     options: &CheckOptions,
 ) -> Vec<Problem> {
-    if cluster.has_job {
-        let mut problems =
-            operator_rules::check_with_cluster(job, cluster, &FlinkConfig::of(job.value));
-        problems.retain(|p| p.rule == rules::SESSION_JOB_ON_APPLICATION_CLUSTER);
-        problems.retain(|p| !options.disabled.contains(p.rule));
-        return problems;
-    }
-    let config = cluster
-        .config
-        .overlaid_by(&FlinkConfig::of(job.value), "/spec/deploymentName");
-    let mut problems = operator_rules::check_with_cluster(job, cluster, &config);
-    let setup = StateSetup {
-        config: &config,
-        storage: &cluster.storage,
-        missing_at: "/spec/deploymentName",
+    let mut problems = match operator_rules::on_application_cluster(cluster) {
+        Some(problem) => vec![problem],
+        None => inherited_problems(job, cluster, options),
     };
-    let inherited = prerequisites::check(&setup, options.prerequisite_severity());
-    problems.extend(inherited.into_iter().map(|mut p| {
-        p.message = format!(
-            "{} (from its session cluster {})",
-            p.message,
-            cluster.describe()
-        );
-        p
-    }));
     problems.retain(|p| !options.disabled.contains(p.rule));
     problems
 }
@@ -124,6 +103,32 @@ pub fn check_documents(documents: &[Document], options: &CheckOptions) -> Vec<(u
         }
     }
     out
+}
+
+fn inherited_problems(
+    job: Resource<'_>,
+    cluster: &SessionCluster,
+    options: &CheckOptions,
+) -> Vec<Problem> {
+    let config = cluster
+        .config
+        .overlaid_by(&FlinkConfig::of(job.value), "/spec/deploymentName");
+    let mut problems = operator_rules::check_inherited(job, &config);
+    let setup = StateSetup {
+        config: &config,
+        storage: &cluster.storage,
+        missing_at: "/spec/deploymentName",
+    };
+    let inherited = prerequisites::check(&setup, options.prerequisite_severity());
+    problems.extend(inherited.into_iter().map(|mut p| {
+        p.message = format!(
+            "{} (from its session cluster {})",
+            p.message,
+            cluster.describe()
+        );
+        p
+    }));
+    problems
 }
 
 /// Schema violations alone: the gate every manifest the tool writes must pass.

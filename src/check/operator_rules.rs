@@ -62,23 +62,23 @@ pub fn check(resource: Resource<'_>, config: &FlinkConfig) -> Vec<Problem> {
     out
 }
 
-/// Rules for a session job that need its cluster: where it runs and the configuration it inherits.
-pub fn check_with_cluster(
-    job: Resource<'_>,
-    cluster: &SessionCluster,
-    config: &FlinkConfig,
-) -> Vec<Problem> {
-    let mut out = Vec::new();
-    if cluster.has_job {
-        out.push(Problem::error(
+/// A session job whose cluster is an application cluster: nothing else about it can be judged.
+pub fn on_application_cluster(cluster: &SessionCluster) -> Option<Problem> {
+    cluster.has_job.then(|| {
+        Problem::error(
             SESSION_JOB_ON_APPLICATION_CLUSTER,
             "/spec/deploymentName",
             format!(
                 "{} is an application cluster (it has spec.job): session jobs run only on a session cluster, a FlinkDeployment without spec.job",
                 cluster.describe()
             ),
-        ));
-    }
+        )
+    })
+}
+
+/// Rules a session job must pass with the configuration it inherits from its session cluster.
+pub fn check_inherited(job: Resource<'_>, config: &FlinkConfig) -> Vec<Problem> {
+    let mut out = Vec::new();
     upgrade_mode(job, config, &mut out);
     out
 }

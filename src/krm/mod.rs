@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 
 use crate::backup::{self, BackupOptions};
 use crate::check::{CheckOptions, check_documents};
-use crate::finding::{At, Problem, Severity};
+use crate::finding::{Problem, Severity};
 use crate::input::{Document, Origin, Source};
 use crate::locate;
 use crate::outgoing;
@@ -200,7 +200,9 @@ fn execute(
                 .collect();
             outgoing::check(&restored, version).map_err(|r| r.join("; "))?;
             for r in plan.resources.iter().filter(|r| r.is_target) {
-                items[r.document] = r.restored.clone();
+                if let Some(slot) = r.document.and_then(|i| items.get_mut(i)) {
+                    *slot = r.restored.clone();
+                }
             }
             Ok(plan.notes.into_iter().map(info).collect())
         }
@@ -269,7 +271,7 @@ fn problem_result(item: usize, problem: Problem) -> KrmResult {
         message: problem.message,
         rule: Some(problem.rule),
         item: Some(item),
-        pointer: Some(problem.pointer).filter(|_| problem.at == At::Value || problem.at == At::Key),
+        pointer: Some(problem.pointer),
     }
 }
 

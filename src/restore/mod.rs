@@ -29,7 +29,7 @@ pub struct RestoreOptions {
 #[derive(Debug)]
 pub struct Restored {
     /// Index of the saved resource in the input documents.
-    pub document: usize,
+    pub document: Option<usize>,
     /// A target in its restore form, rather than a session cluster emitted to be applied first.
     pub is_target: bool,
     pub kind: Kind,
@@ -157,10 +157,10 @@ fn apply(
     resource: &Resource<'_>,
     ops: Vec<Value>,
 ) -> Result<Restored, Refused> {
+    // A resource is a view into one of `documents`: find which by address.
     let document = documents
         .iter()
-        .position(|d| std::ptr::eq(&d.value, resource.value))
-        .unwrap_or(usize::MAX);
+        .position(|d| std::ptr::eq(&d.value, resource.value));
     let patch = to_patch(ops);
     let mut restored = resource.value.clone();
     form::apply_in_order(&mut restored, &patch).map_err(|e| {
