@@ -4,6 +4,7 @@
 //! quotes every string another reader could take for something else. See the README's
 //! "Why this YAML layer" for the evidence behind the choice of saphyr-parser.
 
+mod block_subset;
 mod read;
 mod scalar;
 mod write;

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span, StrInput, Tag};
 use serde_json::{Map, Value};
 
+use super::block_subset;
 use super::scalar::{resolve_plain_typed, resolve_tagged};
 use crate::pointer;
 
@@ -105,14 +106,58 @@ impl Positions {
 
 /// The documents of one YAML stream, in order.
 pub struct DocumentReader<'a> {
+    inner: Reading<'a>,
+}
+
+enum Reading<'a> {
+    /// Read at once by the block-subset reader.
+    Subset(std::vec::IntoIter<LoadedDocument>),
+    Events(Box<EventReader<'a>>),
+}
+
+impl<'a> DocumentReader<'a> {
+    pub fn new(text: &'a str, limits: Limits) -> Self {
+        let inner = match block_subset::read_stream(text, limits) {
+            Ok(documents) => Reading::Subset(documents.into_iter()),
+            Err(block_subset::OutsideSubset) => Reading::Events(Box::new(EventReader::new(text, limits))),
+        };
+        DocumentReader { inner }
+    }
+
+    /// The general reader alone, without the block-subset reader: what the agreement tests and the
+    /// fuzz target compare the subset reader with.
+    pub fn general(text: &'a str, limits: Limits) -> Self {
+        DocumentReader {
+            inner: Reading::Events(Box::new(EventReader::new(text, limits))),
+        }
+    }
+
+    /// Whether the block-subset reader read this stream.
+    pub fn read_by_subset(&self) -> bool {
+        matches!(self.inner, Reading::Subset(_))
+    }
+}
+
+impl Iterator for DocumentReader<'_> {
+    type Item = Result<LoadedDocument, YamlError>;
+    fn next(&mut self) -> Option<Self::Item> {
+        match &mut self.inner {
+            Reading::Subset(documents) => documents.next().map(Ok),
+            Reading::Events(reader) => reader.read(None),
+        }
+    }
+}
+
+/// The general reader: saphyr-parser's events, for any YAML.
+struct EventReader<'a> {
     parser: Parser<'a, StrInput<'a>>,
     limits: Limits,
     finished: bool,
 }
 
-impl<'a> DocumentReader<'a> {
-    pub fn new(text: &'a str, limits: Limits) -> Self {
-        DocumentReader {
+impl<'a> EventReader<'a> {
+    fn new(text: &'a str, limits: Limits) -> Self {
+        EventReader {
             parser: Parser::new_from_str(text),
             limits,
             finished: false,
@@ -159,16 +204,9 @@ impl<'a> DocumentReader<'a> {
     }
 }
 
-impl Iterator for DocumentReader<'_> {
-    type Item = Result<LoadedDocument, YamlError>;
-    fn next(&mut self) -> Option<Self::Item> {
-        self.read(None)
-    }
-}
-
 /// Re-reads document `index` of `text` and records where each of its nodes stands.
 pub fn read_positions(text: &str, index: usize, limits: Limits) -> Positions {
-    let mut reader = DocumentReader::new(text, limits);
+    let mut reader = EventReader::new(text, limits);
     for _ in 0..index {
         if !matches!(reader.read(None), Some(Ok(_))) {
             return Positions::default();
@@ -492,8 +530,13 @@ fn scalar_value(
     }
 }
 
+/// A plain, untagged scalar's value.
+pub(super) fn plain_scalar_value(text: &str) -> Result<Value, String> {
+    scalar_value(Cow::Borrowed(text), ScalarStyle::Plain, None)
+}
+
 /// A mapping key as `sigs.k8s.io/yaml` turns it into a JSON object key.
-fn key_text(value: Value) -> Result<String, String> {
+pub(super) fn key_text(value: Value) -> Result<String, String> {
     match value {
         Value::String(s) => Ok(s),
         Value::Bool(b) => Ok(b.to_string()),

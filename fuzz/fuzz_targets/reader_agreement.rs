@@ -1,0 +1,23 @@
+#![no_main]
+//! The block-subset reader against the general reader: where the subset reader takes a stream,
+//! both must read the same documents at the same positions.
+
+use flink_backup::yaml::{DocumentReader, Limits};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let fast = DocumentReader::new(text, Limits::default());
+    if !fast.read_by_subset() {
+        return;
+    }
+    let read = |reader: DocumentReader<'_>| {
+        reader
+            .map(|d| d.map(|d| (d.value, d.pos, d.duplicates.len())))
+            .collect::<Vec<_>>()
+    };
+    let general = read(DocumentReader::general(text, Limits::default()));
+    assert_eq!(read(fast), general, "{text:?}");
+});

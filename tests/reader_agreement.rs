@@ -1,0 +1,299 @@
+//! The block-subset reader (the fast path) against the general reader: wherever the subset reader
+//! takes a stream, both must give the same documents, values and root positions; where it gives up,
+//! the general reader's answer is the only one. Checked over every fixture, over hand-picked edge
+//! cases, and over generated block YAML.
+
+mod common;
+
+use std::path::Path;
+
+use flink_backup::yaml::{DocumentReader, Limits, LoadedDocument, YamlError};
+use proptest::prelude::*;
+
+type Read = Vec<Result<(serde_json::Value, (usize, usize), usize), YamlError>>;
+
+fn collect(reader: DocumentReader<'_>) -> Read {
+    reader
+        .map(|d| {
+            d.map(
+                |LoadedDocument {
+                     value,
+                     pos,
+                     duplicates,
+                 }| { (value, (pos.line, pos.column), duplicates.len()) },
+            )
+        })
+        .collect()
+}
+
+/// Whether the subset reader took `text`, after checking it agrees with the general reader.
+fn agrees(text: &str) -> bool {
+    let fast = DocumentReader::new(text, Limits::default());
+    let taken = fast.read_by_subset();
+    let general = collect(DocumentReader::general(text, Limits::default()));
+    if taken {
+        assert_eq!(collect(fast), general, "the readers disagree on:\n{text}");
+    }
+    taken
+}
+
+fn yaml_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            yaml_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn every_fixture_reads_the_same_and_the_corpus_takes_the_fast_path() {
+    let mut files = Vec::new();
+    yaml_files(&common::repo().join("fixtures"), &mut files);
+    files.sort();
+    let mut taken = Vec::new();
+    let mut corpus_missed = Vec::new();
+    for file in &files {
+        let Ok(text) = std::fs::read_to_string(file) else {
+            continue;
+        };
+        let relative = file.strip_prefix(common::repo()).unwrap().to_owned();
+        if agrees(&text) {
+            taken.push(relative);
+        } else if relative.starts_with("fixtures/corpus") {
+            corpus_missed.push(relative);
+        }
+    }
+    // The point of the subset: the manifests people really have take it. The ones that do not
+    // are listed, with why, so that a change to the subset shows up here.
+    let expected_missed = vec![
+        // `log4j-operator.properties: |+` (keep chomping): a Helm values file.
+        "fixtures/corpus/flink-kubernetes-operator/examples/kustomize/sidecar/values.yaml",
+        // A double-quoted scalar over two lines with a `\` line continuation.
+        "fixtures/corpus/flink-kubernetes-operator/examples/pod-template.yaml",
+    ];
+    assert_eq!(
+        corpus_missed
+            .iter()
+            .map(|p| p.to_str().unwrap())
+            .collect::<Vec<_>>(),
+        expected_missed
+    );
+    assert!(
+        taken.len() > 100,
+        "only {} fixtures took the subset",
+        taken.len()
+    );
+    eprintln!(
+        "{} of {} fixtures took the subset",
+        taken.len(),
+        files.len()
+    );
+}
+
+/// Each case: the text, and whether the subset reader takes it.
+const CASES: &[(&str, bool)] = &[
+    ("", true),
+    ("# only a comment\n", true),
+    ("a: 1\n", true),
+    ("---\na: 1\n", true),
+    ("--- # c\na: 1\n---\nb: 2\n", true),
+    ("a: 1\n---\n", true),
+    ("a: 1\n---", true),
+    ("a: 1\n---\n\n# c\n", true),
+    ("# x\n---\n# y\n---\na: 1\n", true),
+    ("---\n", true),
+    ("---\n---\na: 1\n", true),
+    ("a: 1\n...\n", false),
+    ("%YAML 1.1\n---\na: 1\n", false),
+    ("  a: 1\n", false),
+    ("a: 1\nb:\n  c: [ ]\n  d: { }\n", true),
+    ("a: []\nb: {}\nc: [] # x\n", true),
+    ("a: [1]\nb: [ 'x','y' , \"z\", on, 1.5, a/b=c ]\n", true),
+    ("a: [1,]\n", false),
+    ("a: [1,,2]\n", false),
+    ("a: [1 2]\n", false),
+    ("a: [a: b]\n", false),
+    ("a: [[1]]\n", false),
+    ("a: [1] x\n", false),
+    ("a: [1\n", false),
+    ("a: [.inf]\n", false),
+    ("a: {b: 1, 'c': \"d\" , on: x/y}\nb: [{c: 1}]\n", false),
+    ("a: {b: 1, 'c': \"d\" , on: x/y}\n", true),
+    ("a: {b: 1, b: 2}\n", false),
+    ("a: {b:1}\n", false),
+    ("a: {b}\n", false),
+    ("a: {b: }\n", false),
+    ("a: {b: 1,}\n", false),
+    ("a: {~: 1}\n", false),
+    ("a: {b: [1]}\n", false),
+    ("a: {b: 1] \n", false),
+    ("on: yes\nNo: off\n1: 2\n0x1F: 1.5\n", true),
+    ("~: 1\n", false),
+    ("null: 1\n", false),
+    ("a: .inf\n", false),
+    ("a: 'it''s'\nb: \"x y\"\n'c d': ''\n\"e\": \"\"\n", true),
+    ("a: \"\\n\"\n", false),
+    ("a: 'multi\n  line'\n", false),
+    ("a: plain\n  continued\n", false),
+    ("a: plain\n\n  continued\n", false),
+    ("a: plain\n# comment\n  continued\n", false),
+    ("a: x # comment\nb: y#not\nc: 'q' # c\n", true),
+    ("a: 'q'#c\n", false),
+    ("a: b: c\n", false),
+    ("a: b:\n", false),
+    ("a: b:c\nd: http://x:80/y\n", true),
+    ("a:b\n", false),
+    ("a: 1\na: 2\n", false),
+    ("a:\n- x\n- y\nb: z\n", true),
+    ("a:\n  - x\n  - y\n", true),
+    ("a:\n  - x\n  b: 1\n", false),
+    ("- a\n- b\n", true),
+    ("- a\nb: 1\n", false),
+    ("- - a\n  - b\n- c\n", true),
+    ("- name: a\n  image: b\n-   x: 1\n    y: 2\n", true),
+    ("- name: a\n   image: b\n", false),
+    ("- name: a\n image: b\n", false),
+    ("-\n- b\n-\n  c: 1\n", true),
+    ("a:\nb:\n  c:\n", true),
+    ("a:\n  b\n", false),
+    ("a: &x 1\nb: *x\n", false),
+    ("<<: {a: 1}\n", false),
+    ("a: !!str 1\n", false),
+    ("a: |\n  x\n", true),
+    (
+        "a: |\n  x\n\n   y\n  # not a comment\n\nb: |-\n    z\n\n# c\n- x\n",
+        false,
+    ),
+    (
+        "a: |\n  x\n\n   y\n  # not a comment\n\nb: |-\n    z\n\n# c\nc: 1\n",
+        true,
+    ),
+    ("- |\n  x\n- |-\n   y\n-   |\n  z\n", true),
+    ("a: |+\n  x\n\n", false),
+    ("a: |2\n   x\n", false),
+    ("a: | # c\n  x\n", true),
+    ("a: |#c\n  x\n", false),
+    ("a: |\n\n  x\n", false),
+    ("a: |\n  x\n   \n  y\n", false),
+    ("a: |\nb: 1\n", false),
+    ("a: |\n  x", false),
+    ("a: |\n    x\n  y\n", false),
+    ("  - a: |\n      x\n", false),
+    ("a:\n  - b: |\n      x\n    c: 1\n", true),
+    ("a: >\n  x\n", false),
+    ("? a\n: b\n", false),
+    ("a: -\n", false),
+    ("a: -1\nb: -x\nc: :x\n", true),
+    ("a: - x\n", false),
+    ("a:\tb\n", false),
+    ("a: b\r\n", false),
+    ("\u{feff}a: 1\n", false),
+    ("a: ü\n", false),
+    ("a: 1\n b: 2\n", false),
+    ("a:\n    b: 1\n  c: 2\n", false),
+    ("a    : 1\nb c: 2\n", true),
+    (
+        "a: 2024-01-01\nb: 1_000\nc: 0o17\nd: 1e3\ne: 1:20\nf: ~\ng: \n",
+        true,
+    ),
+    ("[a, b]\n", false),
+    ("just a scalar\n", false),
+    ("a: 1\n---x\n", false),
+    (
+        "kind: List\napiVersion: v1\nitems:\n- kind: A\n  metadata:\n    name: x\n",
+        true,
+    ),
+];
+
+#[test]
+fn edge_cases_agree_and_the_subset_gives_up_where_it_should() {
+    for (text, expected) in CASES {
+        assert_eq!(agrees(text), *expected, "subset reader on:\n{text}");
+    }
+}
+
+#[test]
+fn limits_are_left_to_the_general_reader() {
+    let deep: String = (0..10).map(|i| format!("{}a:\n", "  ".repeat(i))).collect();
+    let shallow = Limits {
+        max_depth: 5,
+        ..Limits::default()
+    };
+    let few = Limits {
+        max_nodes: 6,
+        ..Limits::default()
+    };
+    for limits in [shallow, few] {
+        assert!(!DocumentReader::new(&deep, limits).read_by_subset());
+        let general = collect(DocumentReader::general(&deep, limits));
+        assert!(matches!(general.last(), Some(Err(_))), "{general:?}");
+    }
+    assert!(DocumentReader::new(&deep, Limits::default()).read_by_subset());
+}
+
+/// Lines of block YAML from pieces that sit on the subset's edges.
+fn line() -> impl Strategy<Value = String> {
+    let indent = prop::sample::select(vec!["", "", "  ", "    ", " ", "      "]);
+    let dash = prop::sample::select(vec!["", "", "", "- ", "-  ", "- - ", "-"]);
+    let key = prop::sample::select(vec![
+        "a", "b", "on", "1", "'q'", "\"d\"", "a b", "x:y", "", "-k", "<<", "~", "k#", "k #c",
+    ]);
+    let colon = prop::sample::select(vec![": ", ":", ":  ", " : ", "", ": # c"]);
+    let value = prop::sample::select(vec![
+        "",
+        "v",
+        "1",
+        "yes",
+        "'s'",
+        "'it''s'",
+        "\"d\"",
+        "[]",
+        "{}",
+        "[ ]",
+        "x # c",
+        "x#c",
+        "a: b",
+        "a:",
+        "http://h:1",
+        "-1",
+        "- x",
+        "'open",
+        "&a x",
+        "*a",
+        "!t x",
+        "|",
+        "0x10",
+        "1.5",
+        ".nan",
+        "null",
+        "~",
+        "'a' b",
+        "{a: 1}",
+    ]);
+    (indent, dash, key, colon, value).prop_map(|(i, d, k, c, v)| format!("{i}{d}{k}{c}{v}"))
+}
+
+fn stream() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop_oneof![
+            8 => line(),
+            1 => Just("---".to_owned()),
+            1 => Just("# comment".to_owned()),
+            1 => Just(String::new()),
+        ],
+        1..12,
+    )
+    .prop_map(|lines| lines.join("\n") + "\n")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(4096))]
+
+    #[test]
+    fn generated_block_yaml_reads_the_same(text in stream()) {
+        agrees(&text);
+    }
+}
