@@ -38,13 +38,18 @@ fn documents(text: &str) -> Vec<Document> {
         .collect()
 }
 
-/// YAML text to values: ten FlinkDeployments in one stream.
-#[divan::bench]
-fn parse_ten_deployments(bencher: Bencher) {
+/// YAML text to values: ten FlinkDeployments in one stream, as a run reads them (the block-subset
+/// reader) and with the general reader alone, which everything outside the subset takes.
+#[divan::bench(args = ["block subset", "general"])]
+fn parse_ten_deployments(bencher: Bencher, reader: &str) {
     let text = [DEPLOYMENT; 10].join("---\n");
+    let read = match reader {
+        "general" => DocumentReader::general,
+        _ => DocumentReader::new,
+    };
     bencher
         .counter(divan::counter::BytesCount::of_str(&text))
-        .bench(|| DocumentReader::new(black_box(&text), Limits::default()).count());
+        .bench(|| read(black_box(&text), Limits::default()).count());
 }
 
 #[divan::bench(args = [Kind::FlinkDeployment, Kind::FlinkSessionJob, Kind::FlinkStateSnapshot])]

@@ -292,12 +292,11 @@ fn schema_command(args: SchemaArgs) -> Result<u8, Usage> {
             args.kind
         ))
     })?;
-    sink::write(
-        schema::text(args.operator_version, kind).as_bytes(),
-        &Destination::Stdout,
-        &[],
-    )
-    .map_err(Usage)?;
+    // Embedded compact (parsing them is start-up time); shown indented, to be read.
+    let mut text = serde_json::to_string_pretty(schema::json(args.operator_version, kind))
+        .map_err(|e| Usage(e.to_string()))?;
+    text.push('\n');
+    sink::write(text.as_bytes(), &Destination::Stdout, &[]).map_err(Usage)?;
     Ok(OK)
 }
 

@@ -77,19 +77,29 @@ pub fn run(
     read: &ReadOptions,
     check: &CheckOptions,
 ) -> Result<Outcome, UnreadablePath> {
-    // Files are checked in parallel; collecting keeps them in input order.
-    let per_file = paths
-        .par_iter()
-        .enumerate()
-        .map(|(file_index, path)| {
-            Ok(check_read_source(
-                file_index,
-                input::read_source(path)?,
-                read,
-                check,
-            ))
-        })
-        .collect::<Result<Vec<FileOutcome>, UnreadablePath>>()?;
+    let one_file = |(file_index, path): (usize, &InputPath)| {
+        Ok(check_read_source(
+            file_index,
+            input::read_source(path)?,
+            read,
+            check,
+        ))
+    };
+    // Files are checked in parallel; collecting keeps them in input order. A single file (the
+    // pre-commit and editor case) does not pay for starting the thread pool.
+    let per_file = if paths.len() > 1 {
+        paths
+            .par_iter()
+            .enumerate()
+            .map(one_file)
+            .collect::<Result<Vec<FileOutcome>, UnreadablePath>>()?
+    } else {
+        paths
+            .iter()
+            .enumerate()
+            .map(one_file)
+            .collect::<Result<Vec<FileOutcome>, UnreadablePath>>()?
+    };
     Ok(finish(per_file, read, check))
 }
 

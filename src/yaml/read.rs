@@ -119,7 +119,9 @@ impl<'a> DocumentReader<'a> {
     pub fn new(text: &'a str, limits: Limits) -> Self {
         let inner = match block_subset::read_stream(text, limits) {
             Ok(documents) => Reading::Subset(documents.into_iter()),
-            Err(block_subset::OutsideSubset) => Reading::Events(Box::new(EventReader::new(text, limits))),
+            Err(block_subset::OutsideSubset) => {
+                Reading::Events(Box::new(EventReader::new(text, limits)))
+            }
         };
         DocumentReader { inner }
     }

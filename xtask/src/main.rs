@@ -48,7 +48,9 @@ fn generate(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
                 .map_err(|e| format!("{}: {e}", crd_path.display()))?;
             let schema = crd::to_json_schema(&text, kind, release)
                 .map_err(|e| format!("{}: {e}", crd_path.display()))?;
-            let mut json = serde_json::to_string_pretty(&schema).map_err(|e| e.to_string())?;
+            // Compact: the binary embeds these, and parsing them is part of every run's start-up
+            // (`flink-backup schema` prints them indented).
+            let mut json = serde_json::to_string(&schema).map_err(|e| e.to_string())?;
             json.push('\n');
             let path = root
                 .join("schemas")
