@@ -191,6 +191,11 @@ const CASES: &[(&str, bool)] = &[
     ("a: |\n  x\n---\nb: 1\n", true),
     ("a: |-\n  x\n\n\n", true),
     ("a: |\n  x\n\n\nb: |\n  y\n  \n", false),
+    // What `kubectl get -o yaml` prints: managedFields keys, timestamps, the last-applied JSON.
+    (
+        "metadata:\n  annotations:\n    kubectl.kubernetes.io/last-applied-configuration: |\n      {\"apiVersion\":\"flink.apache.org/v1beta1\",\"kind\":\"FlinkDeployment\"}\n  creationTimestamp: \"2026-11-22T10:00:00Z\"\n  generation: 3\n  managedFields:\n  - apiVersion: flink.apache.org/v1beta1\n    fieldsType: FieldsV1\n    fieldsV1:\n      f:status:\n        .: {}\n        f:conditions:\n          k:{\"type\":\"Ready\"}:\n            .: {}\n    manager: flink-kubernetes-operator\n    operation: Update\n    time: \"2026-11-22T10:00:00Z\"\n  resourceVersion: \"88\"\n  uid: 11111111-2222-3333-4444-555555555555\n",
+        true,
+    ),
     ("a: >\n  x\n", false),
     ("? a\n: b\n", false),
     ("a: -\n", false),
