@@ -85,20 +85,15 @@ pub fn run(
             check,
         ))
     };
-    // Files are checked in parallel; collecting keeps them in input order. A single file (the
-    // pre-commit and editor case) does not pay for starting the thread pool.
-    let per_file = if paths.len() > 1 {
-        paths
+    let per_file = match paths {
+        // The pre-commit and editor case: one file does not pay for starting the thread pool.
+        [path] => vec![one_file((0, path))?],
+        // Files are checked in parallel; collecting keeps them in input order.
+        _ => paths
             .par_iter()
             .enumerate()
             .map(one_file)
-            .collect::<Result<Vec<FileOutcome>, UnreadablePath>>()?
-    } else {
-        paths
-            .iter()
-            .enumerate()
-            .map(one_file)
-            .collect::<Result<Vec<FileOutcome>, UnreadablePath>>()?
+            .collect::<Result<Vec<FileOutcome>, UnreadablePath>>()?,
     };
     Ok(finish(per_file, read, check))
 }

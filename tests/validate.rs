@@ -411,6 +411,12 @@ fn output_github() {
 fn schema_prints_the_embedded_schema() {
     let out = Run::new(&["schema", "flinkdeployment", "--operator-version", "1.12.1"]).run();
     assert_eq!(out.code, 0);
+    // Embedded compact, printed indented to be read.
+    assert!(
+        out.stdout.starts_with("{\n  \"$schema\": "),
+        "{}",
+        &out.stdout[..80]
+    );
     let schema = out.json();
     assert_eq!(
         schema["title"],
@@ -422,4 +428,33 @@ fn schema_prints_the_embedded_schema() {
     .unwrap();
     assert_eq!(schema, on_disk);
     assert_eq!(Run::new(&["schema", "Pod"]).run().code, 2);
+}
+
+#[test]
+fn many_files_are_reported_in_the_order_given_although_checked_in_parallel() {
+    // Every failing rule fixture, named on the command line in reverse: neither sorted nor the
+    // order in which threads finish.
+    let mut given: Vec<String> = std::fs::read_dir(fixture("rules"))
+        .unwrap()
+        .map(|e| e.unwrap().path().join("fail.yaml"))
+        .filter(|p| p.exists())
+        .map(|p| p.display().to_string())
+        .collect();
+    given.sort();
+    given.reverse();
+    assert!(given.len() > 20, "{given:?}");
+    let mut run = Run::new(&["validate", "-o", "json"]);
+    for file in &given {
+        run = run.arg(file.clone());
+    }
+    let out = run.run();
+    assert_eq!(out.code, 1);
+    let mut reported: Vec<String> = Vec::new();
+    for (file, ..) in findings(&out) {
+        if reported.last() != Some(&file) {
+            reported.push(file);
+        }
+    }
+    let given: Vec<String> = given.iter().map(|f| common::relative(f)).collect();
+    assert_eq!(reported, given);
 }

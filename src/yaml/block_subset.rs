@@ -111,14 +111,14 @@ fn lines(text: &[u8]) -> Read<(Vec<Line>, usize)> {
     let mut number = 0;
     while start < text.len() {
         number += 1;
-        let end = memchr_newline(text, start);
+        let end = line_end(text, start);
         let line = &text[start..end];
         let indent = line.iter().take_while(|&&b| b == b' ').count();
         let rest = &line[indent..];
         if rest.is_empty() || rest[0] == b'#' {
             // blank or comment-only
         } else if indent == 0 && (rest.starts_with(b"---") || rest.starts_with(b"...")) {
-            if !rest.starts_with(b"---") || !ends_blank(&rest[3..], true) {
+            if !rest.starts_with(b"---") || !ends_blank(&rest[3..]) {
                 return Err(OutsideSubset);
             }
             out.push(Line::DocumentStart(number));
@@ -137,20 +137,19 @@ fn lines(text: &[u8]) -> Read<(Vec<Line>, usize)> {
     Ok((out, number))
 }
 
-fn memchr_newline(text: &[u8], from: usize) -> usize {
+fn line_end(text: &[u8], from: usize) -> usize {
     text[from..]
         .iter()
         .position(|&b| b == b'\n')
         .map_or(text.len(), |i| from + i)
 }
 
-/// Whether `rest` is only spaces, then (after at least one space, unless `rest` is empty before
-/// it) a comment.
-fn ends_blank(rest: &[u8], need_space_before_comment: bool) -> bool {
+/// Whether `rest` is only spaces, then perhaps a comment after at least one of them.
+fn ends_blank(rest: &[u8]) -> bool {
     let spaces = rest.iter().take_while(|&&b| b == b' ').count();
     match rest.get(spaces) {
         None => true,
-        Some(b'#') => spaces > 0 || !need_space_before_comment,
+        Some(b'#') => spaces > 0,
         Some(_) => false,
     }
 }
@@ -213,36 +212,22 @@ impl Reader<'_> {
                 // The next key of the mapping this list is a value of, at the key's indent.
                 break;
             }
-            let after_dash = line.start + 1;
-            let spaces = self.text[after_dash..line.end]
-                .iter()
-                .take_while(|&&b| b == b' ')
-                .count();
-            let content = after_dash + spaces;
-            if content == line.end || self.text[content] == b'#' {
-                // `-` alone: the item is the block below, or null.
-                self.at += 1;
-                items.push(self.block_below(indent, false, depth)?);
-                continue;
-            }
+            let content = skip_spaces(self.text, line.start + 1, line.end);
             let inner = ContentLine {
                 number: line.number,
-                indent: line.indent + 1 + spaces,
+                indent: line.indent + (content - line.start),
                 start: content,
                 end: line.end,
             };
-            if self.text[content] == b'|' {
-                self.count(1)?;
-                items.push(self.literal(indent, content, line.end)?);
-            } else if self.is_list_entry(inner) || self.key(inner)?.is_some() {
+            let opens_collection = content < line.end
+                && !matches!(self.text[content], b'#' | b'|')
+                && (self.is_list_entry(inner) || self.key(inner)?.is_some());
+            if opens_collection {
                 // `- name: x` and `- - x`: the rest of the line opens a collection, further in.
                 self.lines[self.at] = Line::Content(inner);
                 items.push(self.node(inner.indent, depth + 1)?);
             } else {
-                self.count(1)?;
-                items.push(self.inline_value(content, line.end)?);
-                self.at += 1;
-                self.no_continuation(indent)?;
+                items.push(self.rest_of_line(indent, content, line.end, false, depth)?);
             }
         }
         Ok(Value::Array(items))
@@ -259,24 +244,8 @@ impl Reader<'_> {
             }
             let (key, value_at) = self.key(line)?.ok_or(OutsideSubset)?;
             self.count(1)?;
-            let spaces = self.text[value_at..line.end]
-                .iter()
-                .take_while(|&&b| b == b' ')
-                .count();
-            let value_start = value_at + spaces;
-            let value = if value_start == line.end || self.text[value_start] == b'#' {
-                self.at += 1;
-                self.block_below(indent, true, depth)?
-            } else if self.text[value_start] == b'|' {
-                self.count(1)?;
-                self.literal(indent, value_start, line.end)?
-            } else {
-                self.count(1)?;
-                let value = self.inline_value(value_start, line.end)?;
-                self.at += 1;
-                self.no_continuation(indent)?;
-                value
-            };
+            let value_start = skip_spaces(self.text, value_at, line.end);
+            let value = self.rest_of_line(indent, value_start, line.end, true, depth)?;
             match map.entry(key) {
                 serde_json::map::Entry::Vacant(slot) => {
                     slot.insert(value);
@@ -286,6 +255,31 @@ impl Reader<'_> {
             }
         }
         Ok(Value::Object(map))
+    }
+
+    /// The value that starts at `start` on the current line, after `key:` or `-` in a node
+    /// indented `indent`: nothing (the block below), a literal block, or a one-line value. Moves
+    /// past the lines it takes.
+    fn rest_of_line(
+        &mut self,
+        indent: usize,
+        start: usize,
+        end: usize,
+        in_mapping: bool,
+        depth: usize,
+    ) -> Read<Value> {
+        if start == end || self.text[start] == b'#' {
+            self.at += 1;
+            return self.block_below(indent, in_mapping, depth);
+        }
+        self.count(1)?;
+        if self.text[start] == b'|' {
+            return self.literal(indent, start, end);
+        }
+        let value = self.inline_value(start, end)?;
+        self.at += 1;
+        self.no_continuation(indent)?;
+        Ok(value)
     }
 
     /// The value of an entry whose line ends after `key:` or `-`: the more indented block on the
@@ -310,7 +304,7 @@ impl Reader<'_> {
         let strip = text.get(header + 1) == Some(&b'-');
         let after = header + 1 + usize::from(strip);
         // Keep (`|+`) and explicit indentation (`|2`) are left to the general reader.
-        if !ends_blank(&text[after..header_end], true) {
+        if !ends_blank(&text[after..header_end]) {
             return Err(OutsideSubset);
         }
         let mut content = String::new();
@@ -318,7 +312,7 @@ impl Reader<'_> {
         let mut indent = None;
         let mut start = header_end + 1;
         while start < text.len() {
-            let end = memchr_newline(text, start);
+            let end = line_end(text, start);
             if end == text.len() {
                 // A last line without a newline: how it is chomped is the general reader's call.
                 return Err(OutsideSubset);
@@ -352,7 +346,7 @@ impl Reader<'_> {
                 content.push('\n');
             }
             pending_breaks = 0;
-            content.push_str(std::str::from_utf8(&line[n..]).map_err(|_| OutsideSubset)?);
+            content.push_str(ascii(&line[n..]));
             start = end + 1;
         }
         if content.is_empty() {
@@ -388,13 +382,10 @@ impl Reader<'_> {
         let s = line.start;
         match text[s] {
             b'\'' | b'"' => {
-                let Some((value, close)) = quoted(text, s, line.end)? else {
-                    return Ok(None);
-                };
+                let (key, close) = quoted(text, s, line.end)?;
                 if text.get(close) == Some(&b':')
                     && (close + 1 == line.end || text[close + 1] == b' ')
                 {
-                    let key = String::from_utf8(value).map_err(|_| OutsideSubset)?;
                     return Ok(Some((key, close + 1)));
                 }
                 Ok(None)
@@ -424,16 +415,16 @@ impl Reader<'_> {
         }
     }
 
-    /// A value that starts and ends on this line: quoted, plain, `[]` or `{}`.
+    /// A value that starts and ends on this line: quoted, plain, or a flow collection.
     fn inline_value(&mut self, start: usize, end: usize) -> Read<Value> {
         let text = self.text;
         match text[start] {
             b'\'' | b'"' => {
-                let (value, close) = quoted(text, start, end)?.ok_or(OutsideSubset)?;
-                if !ends_blank(&text[close..end], true) {
+                let (value, close) = quoted(text, start, end)?;
+                if !ends_blank(&text[close..end]) {
                     return Err(OutsideSubset);
                 }
-                string_of(value)
+                Ok(Value::String(value))
             }
             b'[' | b'{' => self.flow(start, end),
             b'?' | b':' | b'-' => {
@@ -493,7 +484,7 @@ impl Reader<'_> {
                 }
             }
         }
-        if !ends_blank(&text[i + 1..end], true) {
+        if !ends_blank(&text[i + 1..end]) {
             return Err(OutsideSubset);
         }
         Ok(if is_list {
@@ -536,8 +527,8 @@ fn skip_spaces(text: &[u8], mut i: usize, end: usize) -> usize {
 fn flow_scalar(text: &[u8], i: usize, end: usize) -> Read<(Value, usize)> {
     match text.get(i) {
         Some(b'\'' | b'"') => {
-            let (value, close) = quoted(text, i, end)?.ok_or(OutsideSubset)?;
-            Ok((string_of(value)?, close))
+            let (value, close) = quoted(text, i, end)?;
+            Ok((Value::String(value), close))
         }
         Some(b) if i < end && (b.is_ascii_alphanumeric() || matches!(b, b'/' | b'.')) => {
             let run = text[i..end]
@@ -560,36 +551,35 @@ fn trim_end(bytes: &[u8]) -> &[u8] {
 
 /// A plain scalar resolved as the general reader resolves it (YAML 1.1 types).
 fn plain(raw: &[u8]) -> Read<Value> {
-    let text = std::str::from_utf8(raw).map_err(|_| OutsideSubset)?;
-    plain_scalar_value(text).map_err(|_| OutsideSubset)
+    plain_scalar_value(ascii(raw)).map_err(|_| OutsideSubset)
 }
 
-fn string_of(bytes: Vec<u8>) -> Read<Value> {
-    String::from_utf8(bytes)
-        .map(Value::String)
-        .map_err(|_| OutsideSubset)
+/// A slice of the input as text: `read_stream` took only ASCII, so every slice is text.
+fn ascii(bytes: &[u8]) -> &str {
+    std::str::from_utf8(bytes).unwrap_or_default()
 }
 
 /// A quoted scalar opening at `start` and closing on the same line: its content and the offset
 /// after the closing quote. Double-quoted escapes are left to the general reader.
-fn quoted(text: &[u8], start: usize, end: usize) -> Read<Option<(Vec<u8>, usize)>> {
+fn quoted(text: &[u8], start: usize, end: usize) -> Read<(String, usize)> {
     let quote = text[start];
-    let mut out = Vec::new();
+    let mut out = String::new();
     let mut i = start + 1;
     while i < end {
         let b = text[i];
         if b == quote {
             if quote == b'\'' && text.get(i + 1) == Some(&b'\'') && i + 1 < end {
-                out.push(b'\'');
+                out.push('\'');
                 i += 2;
                 continue;
             }
-            return Ok(Some((out, i + 1)));
+            return Ok((out, i + 1));
         }
         if quote == b'"' && b == b'\\' {
             return Err(OutsideSubset);
         }
-        out.push(b);
+        // The input is ASCII, so each byte is a character.
+        out.push(char::from(b));
         i += 1;
     }
     // Closes on a later line (a multi-line scalar) or never.
