@@ -3,9 +3,9 @@
 use divan::{Bencher, black_box};
 use flink_backup::check::{CheckOptions, check_document};
 use flink_backup::input::{Document, Entry, ReadOptions, Source, entries};
-use flink_backup::kind::Kind;
-use flink_backup::release::Release;
-use flink_backup::restore::{RestoreOptions, plan, source::SourceOptions};
+use flink_backup::model::kind::Kind;
+use flink_backup::model::release::Release;
+use flink_backup::transform::restore::{RestoreOptions, plan, source::SourceOptions};
 use flink_backup::yaml::{DocumentReader, Limits};
 
 fn main() {
@@ -78,12 +78,12 @@ fn restore_pair(bencher: Bencher) {
 
 #[divan::bench(args = [Kind::FlinkDeployment, Kind::FlinkSessionJob, Kind::FlinkStateSnapshot])]
 fn compile_schema(bencher: Bencher, kind: Kind) {
-    let schema = flink_backup::schema::json(Release::NEWEST, kind);
-    bencher.bench(|| flink_backup::schema::compile(black_box(schema)));
+    let schema = flink_backup::schemas::json(Release::NEWEST, kind);
+    bencher.bench(|| flink_backup::schemas::compile(black_box(schema)));
 }
 
 #[divan::bench(args = [Kind::FlinkDeployment])]
 fn parse_embedded_schema(bencher: Bencher, kind: Kind) {
-    let text = flink_backup::schema::text(Release::NEWEST, kind);
+    let text = flink_backup::schemas::text(Release::NEWEST, kind);
     bencher.bench(|| serde_json::from_str::<serde_json::Value>(black_box(text)).unwrap());
 }

@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::input::DEFAULT_MAX_DOCUMENT_SIZE;
-use crate::manifest::ManifestFormat;
-use crate::release::Release;
-use crate::report::Format;
+use crate::model::release::Release;
+use crate::output::manifest::ManifestFormat;
+use crate::output::report::Format;
 
 pub const EXIT_CODES: &str = "\
 Exit codes:

@@ -4,6 +4,8 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use crate::check::registry::{Family, Rule};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -29,10 +31,11 @@ pub enum At {
     Key,
 }
 
-/// A problem as a rule sees it: relative to one object, not yet placed in a file.
+/// A problem as a rule sees it: relative to one object, not yet placed in a file. Its severity is
+/// the rule's default until the severity stage (`check::policy`) decides it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
-    pub rule: &'static str,
+    pub rule: Rule,
     pub severity: Severity,
     /// JSON Pointer within the object.
     pub pointer: String,
@@ -41,28 +44,13 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub fn error(
-        rule: &'static str,
-        pointer: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn new(rule: Rule, pointer: impl Into<String>, message: impl Into<String>) -> Self {
         Problem {
             rule,
-            severity: Severity::Error,
+            severity: rule.info().severity,
             pointer: pointer.into(),
             at: At::Value,
             message: message.into(),
-        }
-    }
-
-    pub fn warning(
-        rule: &'static str,
-        pointer: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
-        Problem {
-            severity: Severity::Warning,
-            ..Problem::error(rule, pointer, message)
         }
     }
 
@@ -85,7 +73,8 @@ pub struct Finding {
     pub name: Option<String>,
     pub namespace: Option<String>,
     pub severity: Severity,
-    pub rule: &'static str,
+    pub rule: Rule,
+    pub family: Family,
     pub path: String,
     pub message: String,
 }

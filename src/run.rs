@@ -1,25 +1,24 @@
 //! Glue from parsed flags to a command and a sink: the only place that prints or picks exit codes.
 
-use std::collections::BTreeSet;
-
-use crate::backup::{self, BackupOptions};
-use crate::check::{CheckOptions, rules};
+use crate::check::registry::Selector;
+use crate::check::{CheckOptions, Policy};
 use crate::cli::{
     BackupArgs, Cli, Command, InputArgs, OutputArgs, RestoreArgs, RestoreFormat, SchemaArgs,
     ValidateArgs,
 };
-use crate::diff;
 use crate::input::{self, Document, InputPath, Loaded, ReadOptions};
-use crate::kind::Kind;
 use crate::krm::{self, Requested};
-use crate::manifest::{self, ManifestFormat};
-use crate::outgoing;
+use crate::model::kind::Kind;
+use crate::output::diff;
+use crate::output::manifest::{self, ManifestFormat};
+use crate::output::report;
+use crate::output::sink::{self, Destination};
+use crate::output::terminal;
 use crate::refusal::Refused;
-use crate::report;
-use crate::restore::{self, RestoreOptions, source::SourceOptions};
-use crate::schema;
-use crate::sink::{self, Destination};
-use crate::terminal;
+use crate::schemas;
+use crate::transform::backup::{self, BackupOptions};
+use crate::transform::gate;
+use crate::transform::restore::{self, RestoreOptions, source::SourceOptions};
 use crate::validate;
 
 pub const OK: u8 = 0;
@@ -98,7 +97,7 @@ fn krm_command(requested: Option<(Requested, serde_json::Value)>) -> Result<u8, 
         None => {
             let list = resource_list_on_stdin(&InputArgs {
                 paths: Vec::new(),
-                operator_version: crate::release::Release::NEWEST,
+                operator_version: crate::model::release::Release::NEWEST,
                 max_document_size: input::DEFAULT_MAX_DOCUMENT_SIZE,
             })
             .ok_or_else(|| {
@@ -120,20 +119,18 @@ fn krm_command(requested: Option<(Requested, serde_json::Value)>) -> Result<u8, 
 }
 
 fn validate_command(args: ValidateArgs) -> Result<u8, Usage> {
-    for id in &args.disable {
-        if rules::find(id).is_none() {
-            let known: Vec<_> = rules::ALL.iter().map(|r| r.id).collect();
-            return Err(Usage(format!(
-                "--disable {id}: no such rule; known rules: {}",
-                known.join(", ")
-            )));
-        }
-    }
+    let disabled = args
+        .disable
+        .iter()
+        .map(|id| Selector::parse(id).map_err(|e| Usage(format!("--disable: {e}"))))
+        .collect::<Result<_, _>>()?;
     let check = CheckOptions {
         release: args.input.operator_version,
-        strict: args.strict,
-        backup_ready: args.backup_ready,
-        disabled: args.disable.iter().cloned().collect::<BTreeSet<_>>(),
+        policy: Policy {
+            strict: args.strict,
+            backup_ready: args.backup_ready,
+            disabled,
+        },
     };
     if let Some(list) = resource_list_on_stdin(&args.input) {
         return krm_command(Some((Requested::Validate(check), list)));
@@ -244,10 +241,10 @@ fn load(args: &InputArgs, paths: &[InputPath]) -> Result<Option<Vec<Document>>, 
 fn gate(
     command: &str,
     outputs: &[&serde_json::Value],
-    release: crate::release::Release,
+    release: crate::model::release::Release,
     notes: &[String],
 ) -> Option<u8> {
-    if let Err(reasons) = outgoing::check(outputs, release) {
+    if let Err(reasons) = gate::check(outputs, release) {
         return Some(refuse(command, &reasons));
     }
     for note in notes {
@@ -264,7 +261,7 @@ fn readable(loaded: Loaded) -> Option<Vec<Document>> {
     }
     for (origin, error) in &loaded.broken {
         eprintln!(
-            "{}:{}:{}: error[yaml] {}",
+            "{}:{}:{}: error[yaml/yaml-syntax] {}",
             terminal::escape(&origin.file),
             error.pos.line,
             error.pos.column,
@@ -293,7 +290,7 @@ fn schema_command(args: SchemaArgs) -> Result<u8, Usage> {
         ))
     })?;
     // Embedded compact (parsing them is start-up time); shown indented, to be read.
-    let mut text = serde_json::to_string_pretty(schema::json(args.operator_version, kind))
+    let mut text = serde_json::to_string_pretty(schemas::json(args.operator_version, kind))
         .map_err(|e| Usage(e.to_string()))?;
     text.push('\n');
     sink::write(text.as_bytes(), &Destination::Stdout, &[]).map_err(Usage)?;

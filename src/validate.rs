@@ -8,15 +8,16 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::check::{CheckOptions, Verdict, check_document, check_session_job, rules};
+use crate::check::registry::Rule;
+use crate::check::{CheckOptions, Verdict, check_document, check_session_job};
 use crate::finding::{Finding, Problem, Severity};
+use crate::input::locate;
 use crate::input::{
     self, Document, Entry, InputPath, ReadOptions, Source, SourceDefect, UnreadablePath,
 };
-use crate::kind::Kind;
-use crate::locate;
-use crate::resource::{Classified, classify, kind_name_namespace};
-use crate::session_cluster::SessionCluster;
+use crate::model::kind::Kind;
+use crate::model::resource::{Classified, classify, kind_name_namespace};
+use crate::model::session_cluster::SessionCluster;
 use crate::yaml::YamlError;
 
 /// Counts for the summary line and the JSON contract.
@@ -263,7 +264,8 @@ impl FileOutcome {
             name: None,
             namespace: None,
             severity: Severity::Error,
-            rule: rules::YAML,
+            rule: Rule::YamlSyntax,
+            family: Rule::YamlSyntax.family(),
             path: String::new(),
             message: error.message,
         });

@@ -8,26 +8,26 @@ use common::{Run, fixture};
 
 /// What `validate` must say about each file of `fixtures/bad/`: exit code and the rules reported.
 const EXPECTED: &[(&str, i32, &[&str])] = &[
-    ("billion-laughs.yaml", 1, &["yaml"]),
-    ("binary-junk.yaml", 1, &["yaml"]),
-    ("binary.yaml", 1, &["yaml"]),
+    ("billion-laughs.yaml", 1, &["yaml-syntax"]),
+    ("binary-junk.yaml", 1, &["yaml-syntax"]),
+    ("binary.yaml", 1, &["yaml-syntax"]),
     ("bom.yaml", 0, &[]),
     ("comments-only.yaml", 0, &[]),
     ("control-characters.yaml", 0, &["unknown-field"]),
-    ("custom-tag.yaml", 1, &["yaml"]),
-    ("deep-block-nesting.yaml", 1, &["yaml"]),
-    ("deep-flow-nesting.yaml", 1, &["yaml"]),
+    ("custom-tag.yaml", 1, &["yaml-syntax"]),
+    ("deep-block-nesting.yaml", 1, &["yaml-syntax"]),
+    ("deep-flow-nesting.yaml", 1, &["yaml-syntax"]),
     ("duplicate-keys.yaml", 1, &["duplicate-key"]),
     ("empty-resource-list.yaml", 0, &[]),
     ("empty.yaml", 0, &[]),
     ("huge-integer.yaml", 1, &["parallelism-invalid"]),
-    ("invalid-utf8.yaml", 1, &["yaml"]),
+    ("invalid-utf8.yaml", 1, &["yaml-syntax"]),
     ("merge-keys.yaml", 0, &[]),
-    ("nan-and-infinity.yaml", 1, &["yaml"]),
-    ("nested-list.yaml", 1, &["yaml"]),
-    ("non-string-keys.yaml", 1, &["yaml"]),
-    ("null-key.yaml", 1, &["yaml"]),
-    ("tabs.yaml", 1, &["yaml"]),
+    ("nan-and-infinity.yaml", 1, &["yaml-syntax"]),
+    ("nested-list.yaml", 1, &["yaml-syntax"]),
+    ("non-string-keys.yaml", 1, &["yaml-syntax"]),
+    ("null-key.yaml", 1, &["yaml-syntax"]),
+    ("tabs.yaml", 1, &["yaml-syntax"]),
 ];
 
 fn bad_files() -> Vec<String> {
@@ -99,7 +99,7 @@ fn no_subcommand_panics_on_any_bad_file() {
                     "{args:?} {file}: refused without a word"
                 );
             }
-            if out.stderr.contains("error[yaml]") {
+            if out.stderr.contains("error[yaml/yaml-syntax]") {
                 let name = file.rsplit('/').next().unwrap();
                 assert!(
                     out.stderr.contains(&format!("{name}:")),
@@ -134,7 +134,7 @@ fn a_document_past_the_size_limit_is_refused() {
         );
     }
     let small_limit = Run::new(&["validate", "--max-document-size", "100"])
-        .arg(fixture("rules/schema/pass.yaml"))
+        .arg(fixture("rules/schema-violation/pass.yaml"))
         .run();
     assert_eq!(small_limit.code, 1, "{}", small_limit.stdout);
 }

@@ -66,12 +66,12 @@ fn a_kustomize_build_with_an_invalid_deployment_fails_with_the_finding() {
     assert!(built.stdout.is_empty());
     assert!(
         stderr.contains(
-            "FlinkDeployment/application-cluster-prod: error[schema] \"savepont\" is not one of"
+            "FlinkDeployment/application-cluster-prod: error[schema/schema-violation] \"savepont\" is not one of"
         ),
         "{stderr}"
     );
     assert!(
-        stderr.contains("error[unknown-field] unknown field `initialSavepointpath`"),
+        stderr.contains("error[schema/unknown-field] unknown field `initialSavepointpath`"),
         "{stderr}"
     );
 }
@@ -116,7 +116,8 @@ fn krm_results_carry_the_resource_the_field_and_the_file() {
     assert_eq!(first["file"]["path"], "deploy/app.yaml");
     assert_eq!(first["file"]["index"], 0);
     assert!(
-        out.stderr.contains("deploy/app.yaml: error[schema]"),
+        out.stderr
+            .contains("deploy/app.yaml: error[schema/schema-violation]"),
         "{}",
         out.stderr
     );
@@ -124,7 +125,8 @@ fn krm_results_carry_the_resource_the_field_and_the_file() {
 
 #[test]
 fn krm_function_config_unknown_fields_and_kinds_are_errors() {
-    let item = indent(&std::fs::read_to_string(fixture("rules/schema/pass.yaml")).unwrap());
+    let item =
+        indent(&std::fs::read_to_string(fixture("rules/schema-violation/pass.yaml")).unwrap());
     let typo = "  apiVersion: flink-backup.krm/v1alpha1\n  kind: FlinkRestore\n  metadata: {name: r}\n  spec: {savepointpath: s3://b}\n";
     let out = Run::new(&[]).stdin(resource_list(typo, &item)).run();
     assert_eq!(out.code, 1);
@@ -268,7 +270,9 @@ fn the_pre_commit_hook_passes_good_manifests_and_stops_bad_ones() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(!out.status.success(), "{text}");
     assert!(
-        text.contains("flink/app.yaml:24:18: error[schema] \"savepont\" is not one of"),
+        text.contains(
+            "flink/app.yaml:24:18: error[schema/schema-violation] \"savepont\" is not one of"
+        ),
         "{text}"
     );
     let strict = pre_commit_try_repo(

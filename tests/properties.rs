@@ -2,7 +2,7 @@
 //! fields survive, the output reads back as the same data, and restore is idempotent.
 
 use flink_backup::input::{Document, Origin};
-use flink_backup::restore::{RestoreOptions, plan, source::SourceOptions};
+use flink_backup::transform::restore::{RestoreOptions, plan, source::SourceOptions};
 use flink_backup::yaml::{DocumentReader, to_yaml};
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};

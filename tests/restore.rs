@@ -556,7 +556,7 @@ fn unreadable_input_writes_nothing() {
         &["--savepoint-path", "s3://b/x"],
         format!("{}---\nkey: [unclosed\n", deployment("app", None)),
     );
-    refused(&out, "error[yaml]");
+    refused(&out, "error[yaml/yaml-syntax]");
 }
 
 /// Every restorable resource of the corpus: restoring twice changes nothing the second time, and
@@ -564,7 +564,7 @@ fn unreadable_input_writes_nothing() {
 #[test]
 fn restore_is_idempotent_over_the_corpus() {
     use flink_backup::input::{InputPath, ReadOptions, expand_paths, load_all};
-    use flink_backup::restore::{RestoreOptions, plan, source::SourceOptions};
+    use flink_backup::transform::restore::{RestoreOptions, plan, source::SourceOptions};
 
     let paths: Vec<InputPath> = expand_paths(&[fixture("corpus").into()]).unwrap();
     let loaded = load_all(&paths, &ReadOptions::default()).unwrap();
@@ -597,7 +597,11 @@ fn restore_is_idempotent_over_the_corpus() {
             single[0].origin
         );
         let outputs: Vec<&Value> = vec![&target.restored];
-        flink_backup::outgoing::check(&outputs, flink_backup::release::Release::NEWEST).unwrap();
+        flink_backup::transform::gate::check(
+            &outputs,
+            flink_backup::model::release::Release::NEWEST,
+        )
+        .unwrap();
         restored_count += 1;
     }
     assert!(

@@ -3,7 +3,7 @@
 mod common;
 
 use common::{Run, fixture};
-use flink_backup::check::rules;
+use flink_backup::check::registry;
 use serde_json::Value;
 
 fn rules_found(path: &str, extra: &[&str]) -> (i32, Vec<Value>) {
@@ -15,7 +15,7 @@ fn rules_found(path: &str, extra: &[&str]) -> (i32, Vec<Value>) {
 
 #[test]
 fn every_rule_has_a_fixture_that_triggers_it_and_one_that_passes() {
-    for rule in rules::ALL {
+    for rule in registry::ALL {
         let dir = fixture(&format!("rules/{}", rule.id));
         let (code, found) = rules_found(&format!("{dir}/fail.yaml"), &[]);
         assert_eq!(code, 1, "{}", rule.id);
@@ -148,7 +148,7 @@ fn nested_savepoint_directory_under_1_12() {
             "    state:\n      savepoints:\n        dir: s3://b/sp\n",
         );
     let (rule, line, column, message) = only_finding(text.clone(), &["--operator-version", "1.12"]);
-    assert_eq!((rule.as_str(), line, column), ("schema", 9, 5));
+    assert_eq!((rule.as_str(), line, column), ("schema-violation", 9, 5));
     assert!(message.contains("not of type \"string\""), "{message}");
     let out = Run::new(&["validate", "--backup-ready"]).stdin(text).run();
     assert_eq!(out.code, 0, "valid from 1.13: {}", out.stdout);

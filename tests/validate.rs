@@ -85,7 +85,7 @@ fn release_1_10_reports_exactly_the_configuration_and_version_errors() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|f| f["rule"] == "schema")
+        .filter(|f| f["rule"] == "schema-violation")
         .map(|f| {
             format!(
                 "{}:{} {} {}",
@@ -122,7 +122,7 @@ fn nested_configuration_is_valid_from_1_13_and_an_error_before() {
                         8,
                         17,
                         "error".into(),
-                        "schema".into(),
+                        "schema-violation".into(),
                         "/spec/flinkVersion".into()
                     ),
                     (
@@ -130,7 +130,7 @@ fn nested_configuration_is_valid_from_1_13_and_an_error_before() {
                         10,
                         36,
                         "error".into(),
-                        "schema".into(),
+                        "schema-violation".into(),
                         "/spec/flinkConfiguration/taskmanager.numberOfTaskSlots".into()
                     ),
                     (
@@ -138,7 +138,7 @@ fn nested_configuration_is_valid_from_1_13_and_an_error_before() {
                         11,
                         5,
                         "error".into(),
-                        "schema".into(),
+                        "schema-violation".into(),
                         "/spec/flinkConfiguration/state".into()
                     ),
                 ]
@@ -161,7 +161,7 @@ fn typos_are_caught_with_line_and_column() {
                 24,
                 18,
                 "error".into(),
-                "schema".into(),
+                "schema-violation".into(),
                 "/spec/job/upgradeMode".into()
             ),
             (
@@ -186,13 +186,20 @@ fn typos_are_caught_with_line_and_column() {
 
 #[test]
 fn strict_makes_unknown_fields_errors() {
-    let lenient = Run::new(&["validate", "--disable", "schema"])
+    let lenient = Run::new(&["validate", "--disable", "schema-violation"])
         .arg(fixture("validate/typos.yaml"))
         .run();
     assert_eq!(lenient.code, 0, "{}", lenient.stdout);
-    let strict = Run::new(&["validate", "--strict", "--disable", "schema", "-o", "json"])
-        .arg(fixture("validate/typos.yaml"))
-        .run();
+    let strict = Run::new(&[
+        "validate",
+        "--strict",
+        "--disable",
+        "schema-violation",
+        "-o",
+        "json",
+    ])
+    .arg(fixture("validate/typos.yaml"))
+    .run();
     assert_eq!(strict.code, 1);
     assert_eq!(strict.json()["findings"][0]["severity"], "error");
 }
@@ -210,7 +217,7 @@ fn yaml_1_1_scalars_are_read_as_kubectl_reads_them() {
             18,
             22,
             "error".into(),
-            "schema".into(),
+            "schema-violation".into(),
             "/spec/podTemplate/spec/containers/0/env/0/value".into()
         )]
     );
@@ -244,7 +251,7 @@ fn a_broken_document_is_one_error_and_other_files_are_still_checked() {
     assert_eq!(out.code, 1);
     let f = findings(&out);
     assert_eq!(f[0].0, "fixtures/validate/broken.yaml");
-    assert_eq!(f[0].4, "yaml");
+    assert_eq!(f[0].4, "yaml-syntax");
     assert_eq!(f[0].1, 13);
     assert_eq!(f.len(), 3, "{f:?}");
     assert_eq!(
@@ -271,7 +278,7 @@ fn a_directory_of_mixed_manifests() {
             3,
             44,
             "error".into(),
-            "schema".into(),
+            "schema-violation".into(),
             "/spec/savepoint/disposeOnDelete".into()
         )]
     );
@@ -306,7 +313,8 @@ fn reads_stdin_by_default_and_with_a_dash() {
         let out = Run::new(&args).stdin(text.clone()).run();
         assert_eq!(out.code, 1);
         assert!(
-            out.stdout.starts_with("<stdin>:24:18: error[schema]"),
+            out.stdout
+                .starts_with("<stdin>:24:18: error[schema/schema-violation]"),
             "{}",
             out.stdout
         );
@@ -343,7 +351,8 @@ fn usage_errors_exit_2_with_nothing_on_stdout() {
         .run();
     assert_eq!(rule.code, 2);
     assert!(
-        rule.stderr.contains("known rules: yaml, schema"),
+        rule.stderr.contains("families: yaml, schema, operator")
+            && rule.stderr.contains("rules: yaml-syntax, duplicate-key"),
         "{}",
         rule.stderr
     );

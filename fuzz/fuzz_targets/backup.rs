@@ -1,7 +1,7 @@
 #![no_main]
 //! backup: any input gives manifests or a refusal, never a panic.
 
-use flink_backup::backup::{BackupOptions, plan};
+use flink_backup::transform::backup::{BackupOptions, plan};
 use flink_backup::input::{ReadOptions, decode, load_sources};
 use libfuzzer_sys::fuzz_target;
 
@@ -17,8 +17,8 @@ fuzz_target!(|data: &[u8]| {
         };
         if let Ok(plan) = plan(&loaded.documents, &options) {
             let refs: Vec<_> = plan.manifests.iter().collect();
-            let _ = flink_backup::outgoing::check(&refs, flink_backup::release::Release::NEWEST);
-            let _ = flink_backup::manifest::render(&refs, flink_backup::manifest::ManifestFormat::Yaml);
+            let _ = flink_backup::transform::gate::check(&refs, flink_backup::model::release::Release::NEWEST);
+            let _ = flink_backup::output::manifest::render(&refs, flink_backup::output::manifest::ManifestFormat::Yaml);
         }
     }
 });

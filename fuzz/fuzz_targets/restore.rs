@@ -3,7 +3,7 @@
 //! to itself.
 
 use flink_backup::input::{Document, ReadOptions, decode, load_sources};
-use flink_backup::restore::{RestoreOptions, plan, source::SourceOptions};
+use flink_backup::transform::restore::{RestoreOptions, plan, source::SourceOptions};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -20,8 +20,8 @@ fuzz_target!(|data: &[u8]| {
             redeploy: false,
         };
         let Ok(first) = plan(&loaded.documents, &options) else { continue };
-        let _ = flink_backup::restore::patch_output(&first.resources);
-        let _ = flink_backup::diff::render(&first.resources, false);
+        let _ = flink_backup::transform::restore::patch_output(&first.resources);
+        let _ = flink_backup::output::diff::render(&first.resources, false);
         // Restoring the output again, with the same path, changes nothing.
         let explicit = RestoreOptions {
             source: SourceOptions {

@@ -3,14 +3,12 @@
 
 use flink_backup::check::CheckOptions;
 use flink_backup::input::{ReadOptions, decode};
-use flink_backup::report::{Format, for_format};
+use flink_backup::output::report::{Format, for_format};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let check = CheckOptions {
-        backup_ready: data.first().is_some_and(|b| b & 1 == 1),
-        ..CheckOptions::default()
-    };
+    let mut check = CheckOptions::default();
+    check.policy.backup_ready = data.first().is_some_and(|b| b & 1 == 1);
     let source = decode("fuzz.yaml".into(), data.to_vec());
     let outcome = flink_backup::validate::run_sources([Ok(source)], &ReadOptions::default(), &check)
         .expect("in-memory sources are always readable");

@@ -1,54 +1,33 @@
 //! Checks: a resource in, problems out. A rule never prints, reads a file or exits.
+//!
+//! One folder per family: `schema/` (what the API server refuses or prunes), `operator/` (what the
+//! admission webhook refuses), `backup/` (the procedure's prerequisites). `registry` declares every
+//! rule once; `policy` decides severities after the checks.
 
-mod operator_rules;
-mod prerequisites;
-pub mod rules;
+mod backup;
+mod operator;
+pub mod policy;
+pub mod registry;
 mod schema;
-mod unknown_fields;
 
 use crate::pointer::Lookup;
-use std::collections::BTreeSet;
 
-use crate::finding::{Problem, Severity};
-use crate::flink_config::FlinkConfig;
+use crate::finding::Problem;
 use crate::input::Document;
-use crate::kind::Kind;
-use crate::release::Release;
-use crate::resource::{Classified, Resource, classify};
-use crate::session_cluster::SessionCluster;
-use crate::storage::Storage;
-use prerequisites::StateSetup;
+use crate::model::flink_config::FlinkConfig;
+use crate::model::kind::Kind;
+use crate::model::release::Release;
+use crate::model::resource::{Classified, Resource, classify};
+use crate::model::session_cluster::SessionCluster;
+use crate::model::storage::Storage;
+use backup::StateSetup;
+pub use policy::Policy;
+use registry::Rule;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct CheckOptions {
     pub release: Release,
-    /// Unknown fields are errors, not warnings.
-    pub strict: bool,
-    /// Backup prerequisites are errors, not warnings.
-    pub backup_ready: bool,
-    /// Rule ids turned off with `--disable`.
-    pub disabled: BTreeSet<String>,
-}
-
-impl CheckOptions {
-    fn prerequisite_severity(&self) -> Severity {
-        if self.backup_ready {
-            Severity::Error
-        } else {
-            Severity::Warning
-        }
-    }
-}
-
-impl Default for CheckOptions {
-    fn default() -> Self {
-        CheckOptions {
-            release: Release::NEWEST,
-            strict: false,
-            backup_ready: false,
-            disabled: BTreeSet::new(),
-        }
-    }
+    pub policy: Policy,
 }
 
 /// What checking one object found.
@@ -66,16 +45,16 @@ pub fn check_session_job(
     cluster: &SessionCluster,
     options: &CheckOptions,
 ) -> Vec<Problem> {
-    let mut problems = match operator_rules::on_application_cluster(cluster) {
+    let problems = match operator::on_application_cluster(cluster) {
         Some(problem) => vec![problem],
-        None => inherited_problems(job, cluster, options),
+        None => inherited_problems(job, cluster),
     };
-    problems.retain(|p| !options.disabled.contains(p.rule));
-    problems
+    options.policy.judge(problems)
 }
 
-/// Checks a set of documents held together (a KRM ResourceList): each one, and every session job
-/// with its cluster when the set has it. Problems come with the index of their document.
+/// Checks a set of documents held together (a KRM ResourceList, the output of a transform): each
+/// one, and every session job with its cluster when the set has it. Problems come with the index
+/// of their document.
 pub fn check_documents(documents: &[Document], options: &CheckOptions) -> Vec<(usize, Problem)> {
     let clusters: Vec<SessionCluster> = documents
         .iter()
@@ -105,21 +84,17 @@ pub fn check_documents(documents: &[Document], options: &CheckOptions) -> Vec<(u
     out
 }
 
-fn inherited_problems(
-    job: Resource<'_>,
-    cluster: &SessionCluster,
-    options: &CheckOptions,
-) -> Vec<Problem> {
+fn inherited_problems(job: Resource<'_>, cluster: &SessionCluster) -> Vec<Problem> {
     let config = cluster
         .config
         .overlaid_by(&FlinkConfig::of(job.value), "/spec/deploymentName");
-    let mut problems = operator_rules::check_inherited(job, &config);
+    let mut problems = operator::check_inherited(job, &config);
     let setup = StateSetup {
         config: &config,
         storage: &cluster.storage,
         missing_at: "/spec/deploymentName",
     };
-    let inherited = prerequisites::check(&setup, options.prerequisite_severity());
+    let inherited = backup::check(&setup);
     problems.extend(inherited.into_iter().map(|mut p| {
         p.message = format!(
             "{} (from its session cluster {})",
@@ -131,7 +106,7 @@ fn inherited_problems(
     problems
 }
 
-/// Schema violations alone: the gate every manifest the tool writes must pass.
+/// Schema violations alone, for any release: the schema stage of the gate.
 pub fn schema_problems(resource: Resource<'_>, release: Release) -> Vec<Problem> {
     schema::check(resource, release)
 }
@@ -139,8 +114,8 @@ pub fn schema_problems(resource: Resource<'_>, release: Release) -> Vec<Problem>
 pub fn check_document(doc: &Document, options: &CheckOptions) -> Verdict {
     let mut problems = match classify(&doc.value) {
         Classified::Other => return Verdict::Skipped,
-        Classified::WrongApiVersion { kind, api_version } => vec![Problem::error(
-            rules::API_VERSION,
+        Classified::WrongApiVersion { kind, api_version } => vec![Problem::new(
+            Rule::ApiVersion,
             "/apiVersion",
             format!(
                 "{kind} is served as apiVersion flink.apache.org/v1beta1, not {api_version:?}; \
@@ -148,23 +123,14 @@ pub fn check_document(doc: &Document, options: &CheckOptions) -> Verdict {
             ),
         )],
         Classified::Flink(resource) => {
-            let unknown_severity = if options.strict {
-                Severity::Error
-            } else {
-                Severity::Warning
-            };
             let mut p = schema::check(resource, options.release);
-            p.extend(unknown_fields::check(
-                resource,
-                options.release,
-                unknown_severity,
-            ));
+            p.extend(schema::unknown_fields(resource, options.release));
             let config = if resource.kind == Kind::FlinkDeployment {
                 FlinkConfig::of(resource.value)
             } else {
                 FlinkConfig::default()
             };
-            p.extend(operator_rules::check(resource, &config));
+            p.extend(operator::check(resource, &config));
             if resource.kind == Kind::FlinkDeployment {
                 let setup = StateSetup {
                     config: &config,
@@ -175,22 +141,18 @@ pub fn check_document(doc: &Document, options: &CheckOptions) -> Verdict {
                         "/spec"
                     },
                 };
-                p.extend(prerequisites::check(
-                    &setup,
-                    options.prerequisite_severity(),
-                ));
+                p.extend(backup::check(&setup));
             }
             p
         }
     };
     problems.extend(doc.duplicates.iter().map(|d| {
-        Problem::error(
-            rules::DUPLICATE_KEY,
+        Problem::new(
+            Rule::DuplicateKey,
             d.pointer.clone(),
             "this key appears twice in the same mapping; kubectl rejects the document (most YAML tools keep the last value without a word)",
         )
         .at_key()
     }));
-    problems.retain(|p| !options.disabled.contains(p.rule));
-    Verdict::Checked(problems)
+    Verdict::Checked(options.policy.judge(problems))
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::release::Release;
+use crate::model::release::Release;
 
 pub const API_VERSION: &str = "flink-backup.krm/v1alpha1";
 

@@ -10,15 +10,16 @@ pub mod function_config;
 use crate::pointer::Lookup;
 use serde_json::{Map, Value, json};
 
-use crate::backup::{self, BackupOptions};
+use crate::check::registry::{Rule, Selector};
 use crate::check::{CheckOptions, check_documents};
 use crate::finding::{Problem, Severity};
+use crate::input::locate;
 use crate::input::{Document, Origin, Source};
-use crate::locate;
-use crate::outgoing;
-use crate::release::Release;
-use crate::restore::{self, RestoreOptions};
-use crate::terminal::escape;
+use crate::model::release::Release;
+use crate::output::terminal::escape;
+use crate::transform::backup::{self, BackupOptions};
+use crate::transform::gate;
+use crate::transform::restore::{self, RestoreOptions};
 use crate::yaml::Limits;
 use function_config::{BackupSpec, FunctionKind, RestoreSpec, ValidateSpec, release, spec};
 
@@ -59,7 +60,7 @@ pub fn is_resource_list(value: &Value) -> bool {
 struct KrmResult {
     severity: &'static str,
     message: String,
-    rule: Option<&'static str>,
+    rule: Option<Rule>,
     item: Option<usize>,
     pointer: Option<String>,
 }
@@ -156,9 +157,12 @@ fn execute(
             if let Some(config) = config {
                 let s: ValidateSpec = spec(config)?;
                 options.release = release(s.operator_version.as_deref(), options.release)?;
-                options.strict = s.strict.unwrap_or(options.strict);
-                options.backup_ready = s.backup_ready.unwrap_or(options.backup_ready);
-                options.disabled.extend(s.disable.unwrap_or_default());
+                let policy = &mut options.policy;
+                policy.strict = s.strict.unwrap_or(policy.strict);
+                policy.backup_ready = s.backup_ready.unwrap_or(policy.backup_ready);
+                for id in s.disable.unwrap_or_default() {
+                    policy.disabled.insert(Selector::parse(&id)?);
+                }
             }
             Ok(check_documents(documents, &options)
                 .into_iter()
@@ -198,7 +202,7 @@ fn execute(
                 .filter(|r| r.is_target)
                 .map(|r| &r.restored)
                 .collect();
-            outgoing::check(&restored, version).map_err(|r| r.join("; "))?;
+            gate::check(&restored, version).map_err(|r| r.join("; "))?;
             for r in plan.resources.iter().filter(|r| r.is_target) {
                 if let Some(slot) = r.document.and_then(|i| items.get_mut(i)) {
                     *slot = r.restored.clone();
@@ -234,7 +238,7 @@ fn execute(
             }
             let plan = backup::plan(documents, &options).map_err(|r| r.0.join("; "))?;
             let manifests: Vec<&Value> = plan.manifests.iter().collect();
-            outgoing::check(&manifests, version).map_err(|r| r.join("; "))?;
+            gate::check(&manifests, version).map_err(|r| r.join("; "))?;
             items.extend(plan.manifests.iter().cloned());
             Ok(plan.notes.into_iter().map(info).collect())
         }
@@ -369,17 +373,20 @@ fn stderr_line(r: &KrmResult, documents: &[Document]) -> String {
                 name: doc.origin.file.clone(),
                 text,
             };
-            let problem = Problem::error(r.rule.unwrap_or("krm"), pointer.clone(), String::new());
+            let problem =
+                Problem::new(r.rule.unwrap_or(Rule::SchemaViolation), pointer.clone(), "");
             locate::place(&source, doc, vec![problem], Limits::default()).pop()
         });
     let place = match located {
         Some(f) => format!("{}:{}:{}", escape(&f.file), f.line, f.column),
         None => escape(&doc.origin.file).into_owned(),
     };
+    let rule = r
+        .rule
+        .map_or("krm".to_owned(), |rule| format!("{}/{rule}", rule.family()));
     format!(
-        "{place}: {}[{}] {} ({})",
+        "{place}: {}[{rule}] {} ({})",
         r.severity,
-        r.rule.unwrap_or("krm"),
         escape(&r.message),
         escape(&pointer)
     )

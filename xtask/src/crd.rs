@@ -1,7 +1,7 @@
 //! One CRD's `openAPIV3Schema` to a JSON Schema (draft 2020-12).
 
-use flink_backup::kind::{API_VERSION, Kind};
-use flink_backup::release::Release;
+use flink_backup::model::kind::{API_VERSION, Kind};
+use flink_backup::model::release::Release;
 use flink_backup::yaml::{DocumentReader, Limits};
 use serde_json::{Map, Value, json};
 

@@ -8,8 +8,8 @@ mod object_meta;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use flink_backup::kind::Kind;
-use flink_backup::release::Release;
+use flink_backup::model::kind::Kind;
+use flink_backup::model::release::Release;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -1,0 +1,186 @@
+//! Sources (paths, stdin) to documents, each with its origin.
+//!
+//! Files are read one at a time and their documents handed out lazily, so a run over thousands of
+//! files holds one file's text at a time. `document` turns a source's text into documents (Lists
+//! unwrapped); `locate` places a JSON Pointer at its line and column.
+
+mod document;
+pub mod locate;
+
+pub use document::{Document, Entry, Loaded, Origin, entries, load_all, load_sources};
+
+use std::fmt;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::yaml::{Limits, Pos, YamlError};
+
+/// Documents larger than this are refused unless `--max-document-size` says otherwise.
+pub const DEFAULT_MAX_DOCUMENT_SIZE: usize = 8 * 1024 * 1024;
+
+/// Where to read from, as the user named it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputPath {
+    Stdin,
+    File(PathBuf),
+}
+
+impl InputPath {
+    pub fn display_name(&self) -> String {
+        match self {
+            InputPath::Stdin => "<stdin>".to_owned(),
+            InputPath::File(p) => p.display().to_string(),
+        }
+    }
+}
+
+/// A path that cannot be read at all: a usage error (exit 2), not a finding.
+#[derive(Debug)]
+pub struct UnreadablePath {
+    pub path: String,
+    pub reason: String,
+}
+
+impl fmt::Display for UnreadablePath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot read {}: {}", self.path, self.reason)
+    }
+}
+
+/// Expands the command-line paths: directories recurse (sorted) for `*.yaml`, `*.yml`, `*.json`;
+/// `-` or no path at all means standard input.
+pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<InputPath>, UnreadablePath> {
+    if paths.is_empty() {
+        return Ok(vec![InputPath::Stdin]);
+    }
+    let mut out = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            out.push(InputPath::Stdin);
+            continue;
+        }
+        let meta = std::fs::metadata(path).map_err(|e| UnreadablePath {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        if meta.is_dir() {
+            walk_dir(path, &mut out)?;
+        } else {
+            out.push(InputPath::File(path.clone()));
+        }
+    }
+    Ok(out)
+}
+
+fn walk_dir(dir: &Path, out: &mut Vec<InputPath>) -> Result<(), UnreadablePath> {
+    let unreadable = |e: std::io::Error| UnreadablePath {
+        path: dir.display().to_string(),
+        reason: e.to_string(),
+    };
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(unreadable)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()
+        .map_err(unreadable)?;
+    entries.sort();
+    for entry in entries {
+        let name = entry.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with('.') {
+            continue;
+        }
+        if entry.is_dir() {
+            walk_dir(&entry, out)?;
+        } else if is_manifest_name(name) {
+            out.push(InputPath::File(entry));
+        }
+    }
+    Ok(())
+}
+
+fn is_manifest_name(name: &str) -> bool {
+    [".yaml", ".yml", ".json"]
+        .iter()
+        .any(|ext| name.to_ascii_lowercase().ends_with(ext))
+}
+
+/// Standard input, read once: the KRM function check looks at it before the command reads it.
+pub fn stdin_bytes() -> std::io::Result<&'static [u8]> {
+    static STDIN: std::sync::OnceLock<Result<Vec<u8>, String>> = std::sync::OnceLock::new();
+    let read = STDIN.get_or_init(|| {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .lock()
+            .read_to_end(&mut bytes)
+            .map(|_| bytes)
+            .map_err(|e| e.to_string())
+    });
+    read.as_deref()
+        .map_err(|e| std::io::Error::other(e.clone()))
+}
+
+/// One file's (or stdin's) text.
+pub struct Source {
+    pub name: Arc<str>,
+    pub text: String,
+}
+
+/// Reads a whole source; decoding problems become a document-level error, not a usage error.
+pub fn read_source(path: &InputPath) -> Result<Result<Source, SourceDefect>, UnreadablePath> {
+    let name: Arc<str> = path.display_name().into();
+    let mut bytes = Vec::new();
+    let read = match path {
+        InputPath::Stdin => stdin_bytes().map(|b| bytes.extend_from_slice(b)),
+        InputPath::File(p) => {
+            std::fs::File::open(p).and_then(|mut f| f.read_to_end(&mut bytes).map(|_| ()))
+        }
+    };
+    read.map_err(|e| UnreadablePath {
+        path: name.to_string(),
+        reason: e.to_string(),
+    })?;
+    Ok(decode(name, bytes))
+}
+
+/// A source whose bytes are not text.
+#[derive(Debug)]
+pub struct SourceDefect {
+    pub name: Arc<str>,
+    pub error: YamlError,
+}
+
+pub fn decode(name: Arc<str>, mut bytes: Vec<u8>) -> Result<Source, SourceDefect> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Source { name, text }),
+        Err(e) => {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+            let column =
+                valid.len() - valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1) + 1;
+            Err(SourceDefect {
+                name,
+                error: YamlError {
+                    message: "the file is not valid UTF-8; save it as UTF-8 text".into(),
+                    pos: Pos { line, column },
+                },
+            })
+        }
+    }
+}
+
+pub struct ReadOptions {
+    pub limits: Limits,
+    pub max_document_size: usize,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            limits: Limits::default(),
+            max_document_size: DEFAULT_MAX_DOCUMENT_SIZE,
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! Typed views over documents: what a resource is and what the rules and transforms read of it.
+
+pub mod flink_config;
+pub mod kind;
+pub mod release;
+pub mod resource;
+pub mod session_cluster;
+pub mod snapshot;
+pub mod storage;
