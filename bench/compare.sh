@@ -4,6 +4,7 @@
 #   (b) 10,000 FlinkDeployments in 1,000 files: the same
 #   (c) one restore: flink-backup restore vs the equivalent yq edit
 #   (d) peak memory of (b)
+#   (e) restore at scale: 3,000 targets with 30,000 snapshots, and twice and four times that
 # Installs check-jsonschema and yq into bench/out/venv; writes bench/out/results.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."

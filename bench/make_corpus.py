@@ -1,6 +1,8 @@
 """Writes the benchmark inputs from fixtures/corpus: one FlinkDeployment in one file, and 10,000
 FlinkDeployments across 1,000 files (ten documents each), renamed so that every one is distinct;
-the same 10,000 one per file for check-jsonschema, which reads a single document per file."""
+the same 10,000 one per file for check-jsonschema, which reads a single document per file; and
+the restore at scale: 3,000 saved deployments with ten COMPLETED snapshots each (as periodic
+snapshots accumulate), and the same at twice and four times the size."""
 
 import os
 import sys
@@ -41,6 +43,30 @@ def main(out):
         for j, doc in enumerate(docs):
             with open(f"{out}/many-single/deployment-{i:04d}-{j}.yaml", "w", encoding="utf-8") as f:
                 f.write(doc)
+    for scale in (1, 2, 4):
+        write_restore_at_scale(deployment, f"{out}/restore-{scale}x", targets=3000 * scale)
+
+
+def write_restore_at_scale(deployment, folder, targets, per_file=100, snapshots_each=10):
+    """`targets` deployments, `per_file` to a file, each file followed by one with their snapshots,
+    the newest of each target's snapshots last (resultTimestamp decides, not the order)."""
+    os.makedirs(folder, exist_ok=True)
+    for first in range(0, targets, per_file):
+        names = [f"app-{i:05d}" for i in range(first, min(first + per_file, targets))]
+        docs = [deployment.replace("name: application-cluster-prod", f"name: {n}", 1) for n in names]
+        with open(f"{folder}/deployments-{first:05d}.yaml", "w", encoding="utf-8") as f:
+            f.write("---\n".join(docs))
+        snapshots = []
+        for n in names:
+            for k in range(snapshots_each):
+                snapshots.append(
+                    SNAPSHOT.replace("name: application-cluster-prod-backup", f"name: {n}-backup-{k:02d}", 1)
+                    .replace("name: application-cluster-prod\n", f"name: {n}\n", 1)
+                    .replace("savepoint-caf2b2-39d09a1c170c", f"savepoint-{n}-{k:02d}")
+                    .replace("2026-11-21T08:00:07Z", f"2026-11-{11 + k:02d}T08:00:07Z")
+                )
+        with open(f"{folder}/snapshots-{first:05d}.yaml", "w", encoding="utf-8") as f:
+            f.write("---\n".join(snapshots))
 
 
 if __name__ == "__main__":

@@ -71,9 +71,10 @@ fn restore_pair(bencher: Bencher) {
     let options = RestoreOptions {
         source: SourceOptions::default(),
         allow_non_restored_state: true,
-        redeploy: false,
+        ..RestoreOptions::default()
     };
-    bencher.bench(|| plan(black_box(&docs), &options).unwrap());
+    let input = flink_backup::transform::inventory::TransformInput::of(docs);
+    bencher.bench(|| plan(black_box(&input), &options).unwrap());
 }
 
 #[divan::bench(args = [Kind::FlinkDeployment, Kind::FlinkSessionJob, Kind::FlinkStateSnapshot])]

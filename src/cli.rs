@@ -5,7 +5,10 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::input::DEFAULT_MAX_DOCUMENT_SIZE;
+use crate::model::label;
 use crate::model::release::Release;
+use crate::model::savepoint_path;
+use crate::model::target::TargetSelector;
 use crate::output::manifest::ManifestFormat;
 use crate::output::report::Format;
 
@@ -67,6 +70,12 @@ pub struct InputArgs {
     /// Refuse documents larger than this many bytes
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_DOCUMENT_SIZE)]
     pub max_document_size: usize,
+
+    /// The operator's configuration (its config.yaml or flink-conf.yaml, flat or nested keys; its
+    /// ConfigMap; or Helm values with defaultConfiguration): its defaults lie under every
+    /// resource's flinkConfiguration. The stock Helm chart's without it
+    #[arg(long, value_name = "FILE")]
+    pub operator_config: Option<PathBuf>,
 }
 
 /// Where the output goes.
@@ -123,7 +132,7 @@ pub struct BackupArgs {
     pub format_type: Option<String>,
 
     /// Savepoint target directory (spec.savepoint.path); the job's configured directory otherwise
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", value_parser = parse_location)]
     pub path: Option<String>,
 
     /// spec.backoffLimit: retries on failure (-1 for unlimited, the operator's default)
@@ -158,12 +167,28 @@ pub struct BackupArgs {
     /// Older operators: emit the target with savepointTriggerNonce bumped instead of a snapshot
     #[arg(long, conflicts_with_all = ["checkpoint", "name", "generate_name", "path", "format_type", "backoff_limit", "dispose_on_delete", "label"])]
     pub trigger_nonce: bool,
+
+    /// Back up only this resource: KIND/NAME or NAMESPACE/KIND/NAME (repeatable; kinds by name or
+    /// short name, e.g. flinkdep/app, flink/sessionjob/job)
+    #[arg(long, value_name = "TARGET")]
+    pub target: Vec<TargetSelector>,
 }
 
 fn parse_label(s: &str) -> Result<(String, String), String> {
-    match s.split_once('=') {
-        Some((k, v)) if !k.is_empty() => Ok((k.to_owned(), v.to_owned())),
-        _ => Err(format!("expected KEY=VALUE, not {s:?}")),
+    let Some((key, value)) = s.split_once('=') else {
+        return Err(format!("expected KEY=VALUE, not {s:?}"));
+    };
+    match label::problem(key, value) {
+        Some(why) => Err(why),
+        None => Ok((key.to_owned(), value.to_owned())),
+    }
+}
+
+/// A savepoint location: refused here, before anything is read, when it cannot be one.
+fn parse_location(s: &str) -> Result<String, String> {
+    match savepoint_path::problem(s) {
+        Some(why) => Err(why),
+        None => Ok(s.to_owned()),
     }
 }
 
@@ -180,7 +205,7 @@ pub struct RestoreArgs {
     pub output: RestoreFormat,
 
     /// Restore from this location instead of a snapshot's status.path (one target only)
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", value_parser = parse_location, conflicts_with_all = ["snapshot", "from_status"])]
     pub savepoint_path: Option<String>,
 
     /// Use the FlinkStateSnapshot with this name, instead of the newest COMPLETED one
@@ -208,6 +233,11 @@ pub struct RestoreArgs {
     /// Show a unified diff of the saved form against the restore form instead of the manifest
     #[arg(long, conflicts_with = "output")]
     pub diff: bool,
+
+    /// Restore only this resource: KIND/NAME or NAMESPACE/KIND/NAME (repeatable; kinds by name or
+    /// short name, e.g. flinkdep/app, flink/sessionjob/job)
+    #[arg(long, value_name = "TARGET")]
+    pub target: Vec<TargetSelector>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

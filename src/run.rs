@@ -9,15 +9,17 @@ use crate::cli::{
 use crate::input::{self, Document, InputPath, Loaded, ReadOptions};
 use crate::krm::{self, Requested};
 use crate::model::kind::Kind;
-use crate::output::diff;
+use crate::model::operator_config::OperatorConfig;
 use crate::output::manifest::{self, ManifestFormat};
 use crate::output::report;
+use crate::output::restored::{Mode, RestoredWriter};
 use crate::output::sink::{self, Destination};
 use crate::output::terminal;
-use crate::refusal::Refused;
+use crate::refusal::{Refusal, Refused};
 use crate::schemas;
 use crate::transform::backup::{self, BackupOptions};
-use crate::transform::gate;
+use crate::transform::gate::{self, Outgoing};
+use crate::transform::inventory::TransformInput;
 use crate::transform::restore::{self, RestoreOptions, source::SourceOptions};
 use crate::validate;
 
@@ -72,6 +74,28 @@ fn input_paths(args: &InputArgs) -> Result<Vec<InputPath>, Usage> {
     input::expand_paths(&args.paths).map_err(|e| Usage(e.to_string()))
 }
 
+/// The release and the operator configuration every check of the run is made against.
+fn check_options(args: &InputArgs) -> Result<CheckOptions, Usage> {
+    let operator = match &args.operator_config {
+        None => OperatorConfig::stock(),
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                Usage(format!(
+                    "--operator-config: cannot read {}: {e}",
+                    path.display()
+                ))
+            })?;
+            OperatorConfig::parse(&path.display().to_string(), &text)
+                .map_err(|e| Usage(format!("--operator-config: {e}")))?
+        }
+    };
+    Ok(CheckOptions {
+        release: args.operator_version,
+        operator: std::sync::Arc::new(operator),
+        ..CheckOptions::default()
+    })
+}
+
 /// A ResourceList on stdin, when the command reads stdin and one is there.
 fn resource_list_on_stdin(args: &InputArgs) -> Option<serde_json::Value> {
     let reads_stdin = args.paths.is_empty() || args.paths.iter().all(|p| p.as_os_str() == "-");
@@ -99,6 +123,7 @@ fn krm_command(requested: Option<(Requested, serde_json::Value)>) -> Result<u8, 
                 paths: Vec::new(),
                 operator_version: crate::model::release::Release::NEWEST,
                 max_document_size: input::DEFAULT_MAX_DOCUMENT_SIZE,
+                operator_config: None,
             })
             .ok_or_else(|| {
                 Usage(
@@ -125,12 +150,12 @@ fn validate_command(args: ValidateArgs) -> Result<u8, Usage> {
         .map(|id| Selector::parse(id).map_err(|e| Usage(format!("--disable: {e}"))))
         .collect::<Result<_, _>>()?;
     let check = CheckOptions {
-        release: args.input.operator_version,
         policy: Policy {
             strict: args.strict,
             backup_ready: args.backup_ready,
             disabled,
         },
+        ..check_options(&args.input)?
     };
     if let Some(list) = resource_list_on_stdin(&args.input) {
         return krm_command(Some((Requested::Validate(check), list)));
@@ -160,22 +185,37 @@ fn backup_command(args: BackupArgs) -> Result<u8, Usage> {
         name: args.name,
         generate_name: args.generate_name,
         trigger_nonce: args.trigger_nonce,
+        targets: args.target,
         now,
     };
     if let Some(list) = resource_list_on_stdin(&args.input) {
-        let requested = Requested::Backup(options, args.input.operator_version);
+        let requested = Requested::Backup(options, check_options(&args.input)?);
         return krm_command(Some((requested, list)));
     }
     let paths = input_paths(&args.input)?;
-    let Some(documents) = load(&args.input, &paths)? else {
+    let Some(input) = load(&args.input, &paths)? else {
         return Ok(FAILED);
     };
-    let plan = match backup::plan(&documents, &options) {
+    let documents = &input.documents;
+    let plan = match backup::plan(&input, &options) {
         Ok(plan) => plan,
         Err(Refused(reasons)) => return Ok(refuse("backup", &reasons)),
     };
-    let outputs: Vec<&serde_json::Value> = plan.manifests.iter().collect();
-    if let Some(code) = gate("backup", &outputs, args.input.operator_version, &plan.notes) {
+    let outgoing: Vec<Outgoing<'_>> = plan
+        .manifests
+        .iter()
+        .map(|m| Outgoing {
+            value: &m.manifest,
+            from: Some(&documents[m.target].origin),
+        })
+        .collect();
+    let outputs: Vec<&serde_json::Value> = plan.manifests.iter().map(|m| &m.manifest).collect();
+    if let Some(code) = gate(
+        "backup",
+        &outgoing,
+        &check_options(&args.input)?,
+        &plan.notes,
+    ) {
         return Ok(code);
     }
     emit(
@@ -196,61 +236,116 @@ fn restore_command(args: RestoreArgs) -> Result<u8, Usage> {
         },
         allow_non_restored_state: args.allow_non_restored_state,
         redeploy: args.redeploy,
+        targets: args.target,
     };
     if let Some(list) = resource_list_on_stdin(&args.input) {
-        let requested = Requested::Restore(options, args.input.operator_version);
+        let requested = Requested::Restore(options, check_options(&args.input)?);
         return krm_command(Some((requested, list)));
     }
     let paths = input_paths(&args.input)?;
-    let Some(documents) = load(&args.input, &paths)? else {
+    let check = check_options(&args.input)?;
+    let Some(input) = load(&args.input, &paths)? else {
         return Ok(FAILED);
     };
-    let plan = match restore::plan(&documents, &options) {
+    let plan = match restore::plan(&input, &options) {
         Ok(plan) => plan,
         Err(Refused(reasons)) => return Ok(refuse("restore", &reasons)),
     };
-    let outputs: Vec<&serde_json::Value> = plan.resources.iter().map(|r| &r.restored).collect();
-    if let Some(code) = gate(
-        "restore",
-        &outputs,
-        args.input.operator_version,
-        &plan.notes,
-    ) {
-        return Ok(code);
-    }
-    let text = if args.diff {
-        diff::render(&plan.resources, terminal::stdout_colour())
-    } else {
-        match args.output {
-            RestoreFormat::Yaml => manifest::render(&outputs, ManifestFormat::Yaml),
-            RestoreFormat::Json => manifest::render(&outputs, ManifestFormat::Json),
-            RestoreFormat::Patch => restore::patch_output(&plan.resources),
-        }
+    let documents = &input.documents;
+    let mode = match in_place_file(&args.sink, &paths) {
+        Some(file) => match input::read_source(&file) {
+            Ok(Ok(source)) => Mode::InPlace {
+                name: file.display_name(),
+                text: source.text,
+            },
+            Ok(Err(defect)) => {
+                return Ok(refuse("restore", &[Refusal::general(defect.error.message)]));
+            }
+            Err(e) => return Err(Usage(e.to_string())),
+        },
+        None if args.diff => Mode::Diff {
+            colour: terminal::stdout_colour(),
+        },
+        None => match args.output {
+            RestoreFormat::Yaml => Mode::Manifests(ManifestFormat::Yaml),
+            RestoreFormat::Json => Mode::Manifests(ManifestFormat::Json),
+            RestoreFormat::Patch => Mode::Patch,
+        },
     };
+    // One resource at a time: its restore form is made, gated, written and dropped.
+    let mut writer = RestoredWriter::new(mode, documents, plan.resources.len());
+    let mut refusals = Vec::new();
+    for r in &plan.resources {
+        let value = match r.apply(documents) {
+            Ok(value) => value,
+            Err(refusal) => {
+                refusals.push(refusal);
+                continue;
+            }
+        };
+        let outgoing = Outgoing {
+            value: &value,
+            from: Some(&documents[r.document].origin),
+        };
+        let cluster = r.cluster.map(|i| &documents[i].value);
+        match gate::check_one(&outgoing, cluster, &check) {
+            Ok(()) => writer.push(r, value),
+            Err(reasons) => refusals.extend(reasons),
+        }
+    }
+    if !refusals.is_empty() {
+        return Ok(refuse("restore", &refusals));
+    }
+    let text = match writer.finish(&plan.resources) {
+        Ok(text) => text,
+        Err(why) => return Ok(refuse("restore", &[Refusal::general(why)])),
+    };
+    print_notes(&plan.notes);
     emit(text.as_bytes(), &args.sink, &paths)?;
+    // The documents are freed by the process's exit, not one by one.
+    std::mem::forget(input);
     Ok(OK)
 }
 
+/// The input that `-O FILE --in-place` rewrites, when FILE is one of the inputs.
+fn in_place_file(sink: &OutputArgs, inputs: &[InputPath]) -> Option<InputPath> {
+    let output = sink.output_file.as_ref().filter(|_| sink.in_place)?;
+    let output = output.canonicalize().ok()?;
+    inputs
+        .iter()
+        .find(|input| match input {
+            InputPath::File(p) => p.canonicalize().is_ok_and(|p| p == output),
+            InputPath::Stdin => false,
+        })
+        .cloned()
+}
+
 /// Every document of the input, or `None` after the unreadable ones were reported.
-fn load(args: &InputArgs, paths: &[InputPath]) -> Result<Option<Vec<Document>>, Usage> {
-    let loaded = input::load_all(paths, &read_options(args)).map_err(|e| Usage(e.to_string()))?;
-    Ok(readable(loaded))
+fn load(args: &InputArgs, paths: &[InputPath]) -> Result<Option<TransformInput>, Usage> {
+    let mut input = TransformInput::default();
+    let loaded = input::load_all_with(paths, &read_options(args), |d| input.keep(d))
+        .map_err(|e| Usage(e.to_string()))?;
+    Ok(readable(loaded).map(|documents| TransformInput { documents, ..input }))
 }
 
 /// The schema gate before anything is written, then the notes: `Some(exit code)` when refused.
 fn gate(
     command: &str,
-    outputs: &[&serde_json::Value],
-    release: crate::model::release::Release,
+    outputs: &[Outgoing<'_>],
+    check: &CheckOptions,
     notes: &[String],
 ) -> Option<u8> {
-    if let Err(reasons) = gate::check(outputs, release) {
+    if let Err(reasons) = gate::check(outputs, check) {
         return Some(refuse(command, &reasons));
     }
+    print_notes(notes);
+    None
+}
+
+fn print_notes(notes: &[String]) {
     for note in notes {
         eprintln!("flink-backup: {}", terminal::escape(note));
     }
-    None
 }
 
 /// The documents, or `None` after reporting on stderr the ones that could not be read: a
@@ -272,11 +367,11 @@ fn readable(loaded: Loaded) -> Option<Vec<Document>> {
     None
 }
 
-fn refuse(command: &str, reasons: &[String]) -> u8 {
+fn refuse(command: &str, reasons: &[Refusal]) -> u8 {
     for reason in reasons {
         eprintln!(
             "flink-backup: {command} refused: {}",
-            terminal::escape(reason)
+            terminal::escape(&reason.to_string())
         );
     }
     FAILED

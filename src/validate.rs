@@ -195,7 +195,7 @@ fn check_source(
                 });
                 continue;
             }
-            Classified::Flink(r) => out.clusters.extend(SessionCluster::of(r)),
+            Classified::Flink(r) => out.clusters.extend(SessionCluster::of(r, &check.operator)),
             _ => {}
         }
         out.finish_document(&source, &doc, problems, read);

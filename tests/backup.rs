@@ -75,7 +75,7 @@ fn not_ready_failed_and_status_less_inputs_are_refused() {
     let out = backup(&[], saved("app", "DEPLOYING", "RUNNING"));
     refused(
         &out,
-        "FlinkDeployment/app: status.jobManagerDeploymentStatus is DEPLOYING, not READY",
+        "<stdin>:1: FlinkDeployment/prod/app: status.jobManagerDeploymentStatus is DEPLOYING, not READY",
     );
     let out = backup(&[], saved("app", "READY", "FAILED"));
     refused(&out, "status.jobStatus.state is FAILED, not RUNNING");
@@ -121,7 +121,7 @@ fn a_session_job_and_its_cluster() {
     );
     assert!(
         out.stderr
-            .contains("FlinkDeployment/session-cluster-prod is a session cluster")
+            .contains("FlinkDeployment/flink/session-cluster-prod is a session cluster")
     );
 
     let text = std::fs::read_to_string(fixture("restore/session-job.yaml")).unwrap();
@@ -131,7 +131,7 @@ fn a_session_job_and_its_cluster() {
     );
     refused(
         &backup(&[], not_ready),
-        "status.jobManagerDeploymentStatus of its session cluster FlinkDeployment/session-cluster-prod is ERROR",
+        "status.jobManagerDeploymentStatus of its session cluster FlinkDeployment/flink/session-cluster-prod is ERROR",
     );
 }
 

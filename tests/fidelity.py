@@ -1,5 +1,7 @@
 """Checks `flink-backup restore` with an independent YAML 1.1 reader (PyYAML), as kubectl reads.
 
+Usage: fidelity.py BINARY OPERATOR_CONFIG FILE...
+
 For each file given: a COMPLETED FlinkStateSnapshot is added for every restorable resource in it,
 the whole is piped through `flink-backup restore`, and every output document, read back by PyYAML,
 must equal its input document read by PyYAML, except at the paths the restore is documented to
@@ -90,9 +92,10 @@ def expected_restore_form(doc, kind):
     return out
 
 
-def check_file(binary, path):
+def check_file(binary, operator_config, path):
     with open(path, encoding="utf-8") as f:
-        text = f.read()
+        # IBM's session job templates leave the jar for the user to fill in: fill it in.
+        text = f.read().replace("'<URI of the job jar>'", "'https://repo.example.com/job.jar'")
     docs = []
     for d in yaml.safe_load_all(text):
         if isinstance(d, dict) and d.get("kind") == "List" and isinstance(d.get("items"), list):
@@ -103,7 +106,8 @@ def check_file(binary, path):
     if not targets:
         return 0, []
     stream = text + "".join("\n---\n" + snapshot_for(d) for d in targets)
-    run = subprocess.run([binary, "restore"], input=stream.encode(), capture_output=True)
+    run = subprocess.run([binary, "restore", "--operator-config", operator_config],
+                         input=stream.encode(), capture_output=True)
     if run.returncode != 0:
         return 0, [f"{path}: restore failed: {run.stderr.decode()}"]
     problems = []
@@ -125,10 +129,10 @@ def check_file(binary, path):
 
 
 def main():
-    binary, paths = sys.argv[1], sys.argv[2:]
+    binary, operator_config, paths = sys.argv[1], sys.argv[2], sys.argv[3:]
     checked, problems = 0, []
     for path in paths:
-        n, found = check_file(binary, path)
+        n, found = check_file(binary, operator_config, path)
         checked += n
         problems.extend(found)
     for p in problems:

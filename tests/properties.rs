@@ -2,6 +2,7 @@
 //! fields survive, the output reads back as the same data, and restore is idempotent.
 
 use flink_backup::input::{Document, Origin};
+use flink_backup::transform::inventory::TransformInput;
 use flink_backup::transform::restore::{RestoreOptions, plan, source::SourceOptions};
 use flink_backup::yaml::{DocumentReader, to_yaml};
 use proptest::prelude::*;
@@ -115,9 +116,11 @@ fn restore(value: &Value) -> Value {
             ..SourceOptions::default()
         },
         allow_non_restored_state: true,
-        redeploy: false,
+        ..RestoreOptions::default()
     };
-    plan(&doc, &options).unwrap().resources.remove(0).restored
+    let input = TransformInput::of(doc);
+    let plan = plan(&input, &options).unwrap();
+    plan.resources[0].apply(&input.documents).unwrap()
 }
 
 proptest! {

@@ -2,63 +2,8 @@
 
 mod common;
 
-use common::{Run, docs, fixture, refused};
+use common::{Run, completed, deployment, docs, fixture, refused, snapshot, stream};
 use serde_json::{Value, json};
-
-fn deployment(name: &str, namespace: Option<&str>) -> String {
-    let ns = namespace
-        .map(|n| format!("  namespace: {n}\n"))
-        .unwrap_or_default();
-    format!(
-        "apiVersion: flink.apache.org/v1beta1
-kind: FlinkDeployment
-metadata:
-  name: {name}
-{ns}spec:
-  flinkVersion: v1_20
-  flinkConfiguration:
-    execution.checkpointing.dir: s3://bucket/cp
-    execution.checkpointing.savepoint-dir: s3://bucket/sp
-  job:
-    jarURI: local:///opt/flink/job.jar
-    upgradeMode: stateless
-    state: running
-status:
-  jobManagerDeploymentStatus: READY
-  jobStatus:
-    state: RUNNING
-"
-    )
-}
-
-fn snapshot(name: &str, namespace: Option<&str>, target: &str, status: &str) -> String {
-    let ns = namespace
-        .map(|n| format!("  namespace: {n}\n"))
-        .unwrap_or_default();
-    format!(
-        "apiVersion: flink.apache.org/v1beta1
-kind: FlinkStateSnapshot
-metadata:
-  name: {name}
-{ns}spec:
-  jobReference:
-    kind: FlinkDeployment
-    name: {target}
-  savepoint:
-    alreadyExists: false
-    disposeOnDelete: false
-status:
-{status}"
-    )
-}
-
-fn completed(path: &str, at: &str) -> String {
-    format!("  state: COMPLETED\n  path: {path}\n  resultTimestamp: \"{at}\"\n")
-}
-
-fn stream(docs: &[String]) -> String {
-    docs.join("---\n")
-}
 
 fn restore(args: &[&str], input: String) -> common::Output {
     let mut all = vec!["restore"];
@@ -309,7 +254,7 @@ fn the_newest_completed_snapshot_wins_and_says_so() {
     );
     refused(
         &restore(&["--snapshot", "nope"], input),
-        "no FlinkStateSnapshot named \"nope\"",
+        "--snapshot nope: the input has no FlinkStateSnapshot of that name; it has \"old\", \"newest\", \"middle\", \"running\"",
     );
 }
 
@@ -426,7 +371,7 @@ fn a_snapshot_whose_target_is_missing_is_refused() {
     );
     refused(
         &out,
-        "snapshot \"s\" refers to FlinkDeployment/gone, which is not in the input",
+        "<stdin>:1: FlinkStateSnapshot/s refers to FlinkDeployment/gone, which is not in the input",
     );
     refused(
         &restore(&[], String::new()),
@@ -447,7 +392,7 @@ fn explicit_savepoint_path() {
     let two = stream(&[deployment("a", None), deployment("b", None)]);
     refused(
         &restore(&["--savepoint-path", "s3://b/x"], two),
-        "restore them one at a time",
+        "restore one at a time with --target FlinkDeployment/a or --target FlinkDeployment/b",
     );
 }
 
@@ -508,7 +453,8 @@ fn restore_is_idempotent() {
 
 #[test]
 fn tricky_scalars_survive_the_round_trip() {
-    let out = Run::new(&["restore", "--from-status"])
+    let out = Run::new(&["restore", "--from-status", "--operator-config"])
+        .arg(fixture("operator-config/state-dirs.yaml"))
         .arg(fixture("restore/tricky-scalars.yaml"))
         .run();
     assert_eq!(out.code, 0, "{}", out.stderr);
@@ -526,10 +472,17 @@ fn tricky_scalars_survive_the_round_trip() {
         json!("s3://bucket/savepoints/savepoint-abc"),
     );
     assert_eq!(restored, saved);
+    let wide = &restored["spec"]["unknownTopLevelSpecField"];
+    assert_eq!(wide["beyondDouble"].to_string(), "9007199254740993");
     assert_eq!(
-        restored["spec"]["job"]["parallelism"],
-        json!(9007199254740993u64)
+        wide["beyond64Bits"].to_string(),
+        "123456789012345678901234567890"
     );
+    assert!(
+        out.stdout
+            .contains("beyond64Bits: 123456789012345678901234567890\n")
+    );
+    assert!(out.stdout.contains("decimalText: 0.10\n"));
     insta::assert_snapshot!(out.stdout);
 }
 
@@ -547,7 +500,10 @@ fn diff_shows_only_what_changes() {
 fn an_output_the_cluster_would_reject_is_never_printed() {
     let bad = deployment("app", None).replace("v1_20", "v9_9");
     let out = restore(&["--savepoint-path", "s3://b/x"], bad);
-    refused(&out, "fails the operator 1.15 schema at /spec/flinkVersion");
+    refused(
+        &out,
+        "fails the operator 1.15 check [schema/schema-violation] at /spec/flinkVersion",
+    );
 }
 
 #[test]
@@ -564,6 +520,7 @@ fn unreadable_input_writes_nothing() {
 #[test]
 fn restore_is_idempotent_over_the_corpus() {
     use flink_backup::input::{InputPath, ReadOptions, expand_paths, load_all};
+    use flink_backup::transform::inventory::TransformInput;
     use flink_backup::transform::restore::{RestoreOptions, plan, source::SourceOptions};
 
     let paths: Vec<InputPath> = expand_paths(&[fixture("corpus").into()]).unwrap();
@@ -575,33 +532,53 @@ fn restore_is_idempotent_over_the_corpus() {
             ..Default::default()
         },
         allow_non_restored_state: true,
-        redeploy: false,
+        ..RestoreOptions::default()
+    };
+    // Most of the operator's examples set no state directories: restore them as a platform whose
+    // operator configuration gives every resource its directories would.
+    let config = fixture("operator-config/state-dirs.yaml");
+    let operator = flink_backup::model::operator_config::OperatorConfig::parse(
+        &config,
+        &std::fs::read_to_string(&config).unwrap(),
+    )
+    .unwrap();
+    let check = flink_backup::check::CheckOptions {
+        operator: std::sync::Arc::new(operator),
+        ..Default::default()
     };
     let mut restored_count = 0;
-    for doc in loaded.documents {
-        let single = vec![doc];
+    for mut doc in loaded.documents {
+        // IBM's session job templates leave the jar for the user to fill in: fill it in.
+        if let Some(jar) = doc.value.pointer_mut("/spec/job/jarURI") {
+            if jar == "<URI of the job jar>" {
+                *jar = json!("https://repo.example.com/job.jar");
+            }
+        }
+        let origin = doc.origin.clone();
+        let single = TransformInput::of(vec![doc]);
         let Ok(first) = plan(&single, &options) else {
             continue;
         };
         let target = first.resources.last().unwrap();
-        let again_input = vec![flink_backup::input::Document {
-            origin: single[0].origin.clone(),
-            value: target.restored.clone(),
+        let restored = target.apply(&single.documents).unwrap();
+        let again_input = TransformInput::of(vec![flink_backup::input::Document {
+            origin: origin.clone(),
+            value: restored.clone(),
             duplicates: Vec::new(),
-        }];
+        }]);
         let second = plan(&again_input, &options).unwrap();
-        assert_eq!(
-            second.resources.last().unwrap().restored,
-            target.restored,
-            "{}",
-            single[0].origin
-        );
-        let outputs: Vec<&Value> = vec![&target.restored];
-        flink_backup::transform::gate::check(
-            &outputs,
-            flink_backup::model::release::Release::NEWEST,
-        )
-        .unwrap();
+        let again = second
+            .resources
+            .last()
+            .unwrap()
+            .apply(&again_input.documents)
+            .unwrap();
+        assert_eq!(again, restored, "{origin}");
+        let outgoing = [flink_backup::transform::gate::Outgoing {
+            value: &restored,
+            from: None,
+        }];
+        flink_backup::transform::gate::check(&outgoing, &check).unwrap();
         restored_count += 1;
     }
     assert!(

@@ -15,9 +15,15 @@ fuzz_target!(|data: &[u8]| {
             now: 1_700_000_000,
             ..BackupOptions::default()
         };
-        if let Ok(plan) = plan(&loaded.documents, &options) {
-            let refs: Vec<_> = plan.manifests.iter().collect();
-            let _ = flink_backup::transform::gate::check(&refs, flink_backup::model::release::Release::NEWEST);
+        let input = flink_backup::transform::inventory::TransformInput::of(loaded.documents.clone());
+        if let Ok(plan) = plan(&input, &options) {
+            let outgoing: Vec<_> = plan
+                .manifests
+                .iter()
+                .map(|m| flink_backup::transform::gate::Outgoing { value: &m.manifest, from: None })
+                .collect();
+            let refs: Vec<_> = plan.manifests.iter().map(|m| &m.manifest).collect();
+            let _ = flink_backup::transform::gate::check(&outgoing, &Default::default());
             let _ = flink_backup::output::manifest::render(&refs, flink_backup::output::manifest::ManifestFormat::Yaml);
         }
     }

@@ -3,6 +3,7 @@
 //! to itself.
 
 use flink_backup::input::{Document, ReadOptions, decode, load_sources};
+use flink_backup::transform::inventory::TransformInput;
 use flink_backup::transform::restore::{RestoreOptions, plan, source::SourceOptions};
 use libfuzzer_sys::fuzz_target;
 
@@ -17,11 +18,11 @@ fuzz_target!(|data: &[u8]| {
                 ..SourceOptions::default()
             },
             allow_non_restored_state: true,
-            redeploy: false,
+            ..RestoreOptions::default()
         };
-        let Ok(first) = plan(&loaded.documents, &options) else { continue };
-        let _ = flink_backup::transform::restore::patch_output(&first.resources);
-        let _ = flink_backup::output::diff::render(&first.resources, false);
+        let input = TransformInput::of(loaded.documents.clone());
+        let Ok(first) = plan(&input, &options) else { continue };
+        let _ = flink_backup::output::patch::render(&first.resources);
         // Restoring the output again, with the same path, changes nothing.
         let explicit = RestoreOptions {
             source: SourceOptions {
@@ -31,11 +32,14 @@ fuzz_target!(|data: &[u8]| {
             ..options.clone()
         };
         for r in &first.resources {
-            let doc = vec![Document {
-                origin: loaded.documents[0].origin.clone(),
-                value: r.restored.clone(),
+            let Ok(restored) = r.apply(&input.documents) else { continue };
+            let saved = &input.documents[r.document].value;
+            let _ = flink_backup::output::diff::render_one("fuzz", saved, &restored, false);
+            let doc = TransformInput::of(vec![Document {
+                origin: input.documents[r.document].origin.clone(),
+                value: restored,
                 duplicates: Vec::new(),
-            }];
+            }]);
             if let (Ok(a), Ok(b)) = (plan(&doc, &explicit), plan(&doc, &explicit)) {
                 assert_eq!(a.resources.len(), b.resources.len());
             }

@@ -10,12 +10,18 @@ pub mod policy;
 pub mod registry;
 mod schema;
 
+use std::collections::HashMap;
+
+use serde_json::Value;
+
 use crate::pointer::Lookup;
+use crate::yaml::DuplicateKey;
 
 use crate::finding::Problem;
 use crate::input::Document;
 use crate::model::flink_config::FlinkConfig;
 use crate::model::kind::Kind;
+use crate::model::operator_config::OperatorConfig;
 use crate::model::release::Release;
 use crate::model::resource::{Classified, Resource, classify};
 use crate::model::session_cluster::SessionCluster;
@@ -23,11 +29,14 @@ use crate::model::storage::Storage;
 use backup::StateSetup;
 pub use policy::Policy;
 use registry::Rule;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Default)]
 pub struct CheckOptions {
     pub release: Release,
     pub policy: Policy,
+    /// The operator's configuration: its defaults lie under every resource's own.
+    pub operator: Arc<OperatorConfig>,
 }
 
 /// What checking one object found.
@@ -52,32 +61,38 @@ pub fn check_session_job(
     options.policy.judge(problems)
 }
 
-/// Checks a set of documents held together (a KRM ResourceList, the output of a transform): each
+/// Checks a set of objects held together (a KRM ResourceList, the output of a transform): each
 /// one, and every session job with its cluster when the set has it. Problems come with the index
-/// of their document.
-pub fn check_documents(documents: &[Document], options: &CheckOptions) -> Vec<(usize, Problem)> {
-    let clusters: Vec<SessionCluster> = documents
-        .iter()
-        .filter_map(|d| match classify(&d.value) {
-            Classified::Flink(r) => SessionCluster::of(r),
-            _ => None,
-        })
-        .collect();
+/// of their object.
+pub fn check_values(values: &[&Value], options: &CheckOptions) -> Vec<(usize, Problem)> {
+    let mut clusters: HashMap<&str, Vec<SessionCluster>> = HashMap::new();
+    for value in values {
+        if let Classified::Flink(r) = classify(value) {
+            if let Some(cluster) = SessionCluster::of(r, &options.operator) {
+                clusters
+                    .entry(r.name().unwrap_or_default())
+                    .or_default()
+                    .push(cluster);
+            }
+        }
+    }
     let mut out = Vec::new();
-    for (i, doc) in documents.iter().enumerate() {
-        let Verdict::Checked(problems) = check_document(doc, options) else {
+    for (i, value) in values.iter().enumerate() {
+        let Verdict::Checked(problems) = check_object(value, &[], options) else {
             continue;
         };
         out.extend(problems.into_iter().map(|p| (i, p)));
-        if let Classified::Flink(r) = classify(&doc.value) {
-            if r.kind == Kind::FlinkSessionJob {
-                if let Some(cluster) = clusters.iter().find(|c| c.serves(&r)) {
-                    out.extend(
-                        check_session_job(r, cluster, options)
-                            .into_iter()
-                            .map(|p| (i, p)),
-                    );
-                }
+        if let Classified::Flink(r) = classify(value) {
+            let deployment = r.value.at("/spec/deploymentName").and_then(Value::as_str);
+            let cluster = deployment
+                .and_then(|name| clusters.get(name))
+                .and_then(|found| found.iter().find(|c| c.serves(&r)));
+            if let (Kind::FlinkSessionJob, Some(cluster)) = (r.kind, cluster) {
+                out.extend(
+                    check_session_job(r, cluster, options)
+                        .into_iter()
+                        .map(|p| (i, p)),
+                );
             }
         }
     }
@@ -112,7 +127,11 @@ pub fn schema_problems(resource: Resource<'_>, release: Release) -> Vec<Problem>
 }
 
 pub fn check_document(doc: &Document, options: &CheckOptions) -> Verdict {
-    let mut problems = match classify(&doc.value) {
+    check_object(&doc.value, &doc.duplicates, options)
+}
+
+fn check_object(value: &Value, duplicates: &[DuplicateKey], options: &CheckOptions) -> Verdict {
+    let mut problems = match classify(value) {
         Classified::Other => return Verdict::Skipped,
         Classified::WrongApiVersion { kind, api_version } => vec![Problem::new(
             Rule::ApiVersion,
@@ -126,7 +145,7 @@ pub fn check_document(doc: &Document, options: &CheckOptions) -> Verdict {
             let mut p = schema::check(resource, options.release);
             p.extend(schema::unknown_fields(resource, options.release));
             let config = if resource.kind == Kind::FlinkDeployment {
-                FlinkConfig::of(resource.value)
+                options.operator.effective(resource.value)
             } else {
                 FlinkConfig::default()
             };
@@ -146,7 +165,7 @@ pub fn check_document(doc: &Document, options: &CheckOptions) -> Verdict {
             p
         }
     };
-    problems.extend(doc.duplicates.iter().map(|d| {
+    problems.extend(duplicates.iter().map(|d| {
         Problem::new(
             Rule::DuplicateKey,
             d.pointer.clone(),

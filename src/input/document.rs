@@ -240,6 +240,24 @@ pub fn load_sources(
     sources: impl IntoIterator<Item = Result<Result<Source, SourceDefect>, UnreadablePath>>,
     options: &ReadOptions,
 ) -> Result<Loaded, UnreadablePath> {
+    load_sources_with(sources, options, Some)
+}
+
+/// Every document, each offered to `keep` as it is read: what `keep` takes (returns `None` for) is
+/// not held, so a caller can boil documents down to what it needs while reading thousands.
+pub fn load_all_with(
+    paths: &[super::InputPath],
+    options: &ReadOptions,
+    keep: impl FnMut(Document) -> Option<Document>,
+) -> Result<Loaded, UnreadablePath> {
+    load_sources_with(paths.iter().map(super::read_source), options, keep)
+}
+
+fn load_sources_with(
+    sources: impl IntoIterator<Item = Result<Result<Source, SourceDefect>, UnreadablePath>>,
+    options: &ReadOptions,
+    mut keep: impl FnMut(Document) -> Option<Document>,
+) -> Result<Loaded, UnreadablePath> {
     let mut loaded = Loaded::default();
     for source in sources {
         match source? {
@@ -255,7 +273,7 @@ pub fn load_sources(
             Ok(source) => {
                 for entry in entries(&source, options) {
                     match entry {
-                        Entry::Document(d) => loaded.documents.push(d),
+                        Entry::Document(d) => loaded.documents.extend(keep(d)),
                         Entry::Broken { origin, error } => loaded.broken.push((origin, error)),
                     }
                 }

@@ -7,7 +7,9 @@
 mod document;
 pub mod locate;
 
-pub use document::{Document, Entry, Loaded, Origin, entries, load_all, load_sources};
+pub use document::{
+    Document, Entry, Loaded, Origin, entries, load_all, load_all_with, load_sources,
+};
 
 use std::fmt;
 use std::io::Read;

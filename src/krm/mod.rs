@@ -11,14 +11,16 @@ use crate::pointer::Lookup;
 use serde_json::{Map, Value, json};
 
 use crate::check::registry::{Rule, Selector};
-use crate::check::{CheckOptions, check_documents};
+use crate::check::{CheckOptions, check_values};
 use crate::finding::{Problem, Severity};
 use crate::input::locate;
 use crate::input::{Document, Origin, Source};
-use crate::model::release::Release;
+use crate::model::resource::{Classified, classify};
 use crate::output::terminal::escape;
+use crate::refusal::Refusal;
 use crate::transform::backup::{self, BackupOptions};
-use crate::transform::gate;
+use crate::transform::gate::{self, Outgoing};
+use crate::transform::inventory::TransformInput;
 use crate::transform::restore::{self, RestoreOptions};
 use crate::yaml::Limits;
 use function_config::{BackupSpec, FunctionKind, RestoreSpec, ValidateSpec, release, spec};
@@ -36,8 +38,8 @@ const INDEX_ANNOTATIONS: [&str; 2] = [
 #[derive(Debug, Clone)]
 pub enum Requested {
     Validate(CheckOptions),
-    Backup(BackupOptions, Release),
-    Restore(RestoreOptions, Release),
+    Backup(BackupOptions, CheckOptions),
+    Restore(RestoreOptions, CheckOptions),
 }
 
 #[derive(Debug)]
@@ -164,7 +166,8 @@ fn execute(
                     policy.disabled.insert(Selector::parse(&id)?);
                 }
             }
-            Ok(check_documents(documents, &options)
+            let values: Vec<&Value> = documents.iter().map(|d| &d.value).collect();
+            Ok(check_values(&values, &options)
                 .into_iter()
                 .map(|(i, p)| problem_result(i, p))
                 .collect())
@@ -174,16 +177,15 @@ fn execute(
                 Some(Requested::Restore(o, v)) => (o, v),
                 _ => (
                     RestoreOptions {
-                        source: Default::default(),
                         allow_non_restored_state: true,
-                        redeploy: false,
+                        ..RestoreOptions::default()
                     },
-                    Release::NEWEST,
+                    CheckOptions::default(),
                 ),
             };
             if let Some(config) = config {
                 let s: RestoreSpec = spec(config)?;
-                version = release(s.operator_version.as_deref(), version)?;
+                version.release = release(s.operator_version.as_deref(), version.release)?;
                 options.source.savepoint_path = s.savepoint_path.or(options.source.savepoint_path);
                 options.source.snapshot = s.snapshot.or(options.source.snapshot);
                 options.source.from_status = s.from_status.unwrap_or(options.source.from_status);
@@ -195,17 +197,27 @@ fn execute(
                     .unwrap_or(options.allow_non_restored_state);
                 options.redeploy = s.redeploy.unwrap_or(options.redeploy);
             }
-            let plan = restore::plan(documents, &options).map_err(|r| r.0.join("; "))?;
-            let restored: Vec<&Value> = plan
-                .resources
-                .iter()
-                .filter(|r| r.is_target)
-                .map(|r| &r.restored)
-                .collect();
-            gate::check(&restored, version).map_err(|r| r.join("; "))?;
+            let input = TransformInput::of(documents.to_vec());
+            let plan = restore::plan(&input, &options).map_err(|r| joined(&r.0))?;
+            let documents = &input.documents;
+            let mut restored = Vec::new();
             for r in plan.resources.iter().filter(|r| r.is_target) {
-                if let Some(slot) = r.document.and_then(|i| items.get_mut(i)) {
-                    *slot = r.restored.clone();
+                let value = r.apply(documents).map_err(|e| e.to_string())?;
+                let outgoing = Outgoing {
+                    value: &value,
+                    from: Some(&documents[r.document].origin),
+                };
+                let cluster = r.cluster.map(|i| &documents[i].value);
+                gate::check_one(&outgoing, cluster, &version).map_err(|r| joined(&r))?;
+                restored.push((r.id.clone(), value));
+            }
+            // kustomize never passes two items of one kind, namespace and name.
+            for (id, value) in restored {
+                let slot = items
+                    .iter_mut()
+                    .find(|item| matches!(classify(item), Classified::Flink(r) if r.id() == id));
+                if let Some(slot) = slot {
+                    *slot = value;
                 }
             }
             Ok(plan.notes.into_iter().map(info).collect())
@@ -218,12 +230,12 @@ fn execute(
                         now: backup::name::now(std::env::var("SOURCE_DATE_EPOCH").ok().as_deref())?,
                         ..BackupOptions::default()
                     },
-                    Release::NEWEST,
+                    CheckOptions::default(),
                 ),
             };
             if let Some(config) = config {
                 let s: BackupSpec = spec(config)?;
-                version = release(s.operator_version.as_deref(), version)?;
+                version.release = release(s.operator_version.as_deref(), version.release)?;
                 options.format_type = s.format_type.or(options.format_type);
                 options.path = s.path.or(options.path);
                 options.backoff_limit = s.backoff_limit.or(options.backoff_limit);
@@ -236,13 +248,30 @@ fn execute(
                 options.generate_name = s.generate_name.unwrap_or(options.generate_name);
                 options.trigger_nonce = s.trigger_nonce.unwrap_or(options.trigger_nonce);
             }
-            let plan = backup::plan(documents, &options).map_err(|r| r.0.join("; "))?;
-            let manifests: Vec<&Value> = plan.manifests.iter().collect();
-            gate::check(&manifests, version).map_err(|r| r.join("; "))?;
-            items.extend(plan.manifests.iter().cloned());
+            let input = TransformInput::of(documents.to_vec());
+            let documents = &input.documents;
+            let plan = backup::plan(&input, &options).map_err(|r| joined(&r.0))?;
+            let outgoing: Vec<Outgoing<'_>> = plan
+                .manifests
+                .iter()
+                .map(|m| Outgoing {
+                    value: &m.manifest,
+                    from: Some(&documents[m.target].origin),
+                })
+                .collect();
+            gate::check(&outgoing, &version).map_err(|r| joined(&r))?;
+            items.extend(plan.manifests.into_iter().map(|m| m.manifest));
             Ok(plan.notes.into_iter().map(info).collect())
         }
     }
+}
+
+fn joined(refusals: &[Refusal]) -> String {
+    refusals
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn no_function(config_kind: Option<(&str, bool)>) -> String {

@@ -80,6 +80,27 @@ impl FlinkConfig {
         config
     }
 
+    /// A configuration file's mapping (the operator's), flattened the same way.
+    pub fn flatten(value: &Value) -> Vec<Entry> {
+        let mut entries = Vec::new();
+        flatten(value, "", "", &mut entries);
+        entries
+    }
+
+    /// Entries that come from outside the resource, all reported at `at`.
+    pub fn from_pairs(pairs: Vec<(String, String)>, at: &str) -> FlinkConfig {
+        FlinkConfig {
+            entries: pairs
+                .into_iter()
+                .map(|(key, value)| Entry {
+                    key,
+                    value,
+                    pointer: at.to_owned(),
+                })
+                .collect(),
+        }
+    }
+
     /// `self` with `top`'s entries taking precedence: a session job's configuration over its
     /// cluster's. Inherited entries live in another document, so they are reported at `inherited_at`.
     pub fn overlaid_by(&self, top: &FlinkConfig, inherited_at: &str) -> FlinkConfig {
@@ -101,18 +122,23 @@ impl FlinkConfig {
         self.entries.iter().rev().find(|e| e.key == key)
     }
 
-    /// The option's value, through its deprecated keys; empty values count as unset.
+    /// The option's value, through its deprecated keys, as Flink reads it: the first key that is
+    /// present wins, even when its value is empty (which then counts as unset).
     pub fn resolve(&self, option: FlinkOption) -> Option<&Entry> {
         option
             .keys()
             .iter()
-            .find_map(|k| self.get(k).filter(|e| !e.value.trim().is_empty()))
+            .find_map(|k| self.get(k))
+            .filter(|e| !e.value.trim().is_empty())
     }
 
-    /// High availability is on unless its mode is absent or `NONE`.
+    /// High availability is on unless its mode is absent, `NONE` or `standalone` (Flink's old
+    /// name for no HA), in any case.
     pub fn ha_enabled(&self) -> bool {
-        self.resolve(FlinkOption::HaMode)
-            .is_some_and(|e| !e.value.trim().eq_ignore_ascii_case("none"))
+        self.resolve(FlinkOption::HaMode).is_some_and(|e| {
+            let mode = e.value.trim();
+            !mode.eq_ignore_ascii_case("none") && !mode.eq_ignore_ascii_case("standalone")
+        })
     }
 }
 
@@ -252,10 +278,21 @@ mod tests {
         assert!(c.ha_enabled());
         assert_eq!(c.get("slots").unwrap().value, "2");
         assert_eq!(c.get("list").unwrap().value, "a;b");
-        let none = FlinkConfig::of(
-            &json!({"spec": {"flinkConfiguration": {"high-availability": "NONE"}}}),
-        );
-        assert!(!none.ha_enabled());
+        for off in ["NONE", "none", "standalone", "STANDALONE"] {
+            let config = FlinkConfig::of(
+                &json!({"spec": {"flinkConfiguration": {"high-availability": off}}}),
+            );
+            assert!(!config.ha_enabled(), "{off}");
+        }
+    }
+
+    #[test]
+    fn an_empty_current_key_hides_a_deprecated_one() {
+        let c = FlinkConfig::of(&json!({"spec": {"flinkConfiguration": {
+            "execution.checkpointing.dir": "",
+            "state.checkpoints.dir": "s3://b/cp"
+        }}}));
+        assert_eq!(c.resolve(FlinkOption::CheckpointDir), None);
     }
 
     #[test]

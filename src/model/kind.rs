@@ -47,14 +47,21 @@ impl Kind {
         }
     }
 
+    /// The CRD's `shortNames`, as kubectl accepts them.
+    pub fn short_name(self) -> &'static str {
+        match self {
+            Kind::FlinkDeployment => "flinkdep",
+            Kind::FlinkSessionJob => "sessionjob",
+            Kind::FlinkStateSnapshot => "flinksnp",
+        }
+    }
+
     /// Accepts the kind, its lower-case, plural or short name, as kubectl does.
     pub fn parse_loose(s: &str) -> Option<Kind> {
         let lower = s.to_ascii_lowercase();
-        Kind::ALL.into_iter().find(|k| {
-            lower == k.file_stem()
-                || lower == k.plural()
-                || (*k == Kind::FlinkStateSnapshot && lower == "flinksnp")
-        })
+        Kind::ALL
+            .into_iter()
+            .find(|k| lower == k.file_stem() || lower == k.plural() || lower == k.short_name())
     }
 
     pub fn index(self) -> usize {
@@ -65,5 +72,25 @@ impl Kind {
 impl fmt::Display for Kind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_by_every_name_kubectl_takes() {
+        for (text, kind) in [
+            ("FlinkDeployment", Kind::FlinkDeployment),
+            ("flinkdeployments", Kind::FlinkDeployment),
+            ("flinkdep", Kind::FlinkDeployment),
+            ("sessionjob", Kind::FlinkSessionJob),
+            ("FlinkSessionJobs", Kind::FlinkSessionJob),
+            ("flinksnp", Kind::FlinkStateSnapshot),
+        ] {
+            assert_eq!(Kind::parse_loose(text), Some(kind), "{text}");
+        }
+        assert_eq!(Kind::parse_loose("deployment"), None);
     }
 }

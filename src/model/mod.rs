@@ -2,8 +2,13 @@
 
 pub mod flink_config;
 pub mod kind;
+pub mod label;
+pub mod operator_config;
 pub mod release;
 pub mod resource;
+pub mod savepoint_path;
 pub mod session_cluster;
 pub mod snapshot;
 pub mod storage;
+pub mod target;
+pub mod timestamp;

@@ -1,9 +1,12 @@
-//! Typed views over a document: which Flink kind it is, and the fields the rules read.
+//! Typed views over a document: which Flink kind it is, who it is, and the fields the rules read.
 
-use crate::pointer::Lookup;
+use std::fmt;
+
 use serde_json::Value;
 
+use crate::input::{Document, Origin};
 use crate::model::kind::{API_VERSION, Kind};
+use crate::pointer::Lookup;
 
 /// What a document is, by its `apiVersion` and `kind`.
 #[derive(Debug, PartialEq)]
@@ -25,7 +28,11 @@ pub fn classify(value: &Value) -> Classified<'_> {
         .and_then(Value::as_str)
         .unwrap_or("");
     match Kind::from_name(kind_name) {
-        Some(kind) if api_version == API_VERSION => Classified::Flink(Resource { kind, value }),
+        Some(kind) if api_version == API_VERSION => Classified::Flink(Resource {
+            kind,
+            value,
+            origin: None,
+        }),
         Some(kind) => Classified::WrongApiVersion {
             kind,
             api_version: api_version.to_owned(),
@@ -34,11 +41,48 @@ pub fn classify(value: &Value) -> Classified<'_> {
     }
 }
 
-/// A FlinkDeployment, FlinkSessionJob or FlinkStateSnapshot.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// Who a resource is: what the API server keys it by.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ResourceId {
+    pub kind: Kind,
+    /// `None` when the manifest leaves it to kubectl's current namespace.
+    pub namespace: Option<String>,
+    pub name: String,
+}
+
+impl ResourceId {
+    pub fn new(kind: Kind, namespace: Option<&str>, name: &str) -> ResourceId {
+        ResourceId {
+            kind,
+            namespace: namespace.map(str::to_owned),
+            name: name.to_owned(),
+        }
+    }
+}
+
+/// `FlinkDeployment/flink/app`, or `FlinkDeployment/app` when no namespace is written.
+impl fmt::Display for ResourceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.namespace {
+            Some(ns) => write!(f, "{}/{ns}/{}", self.kind, self.name),
+            None => write!(f, "{}/{}", self.kind, self.name),
+        }
+    }
+}
+
+/// A FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot or FlinkBlueGreenDeployment.
+#[derive(Debug, Clone, Copy)]
 pub struct Resource<'a> {
     pub kind: Kind,
     pub value: &'a Value,
+    /// Where it was read, when it was read from a document.
+    pub origin: Option<&'a Origin>,
+}
+
+impl PartialEq for Resource<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind && self.value == other.value
+    }
 }
 
 impl<'a> Resource<'a> {
@@ -48,6 +92,14 @@ impl<'a> Resource<'a> {
 
     pub fn namespace(&self) -> Option<&'a str> {
         self.value.at("/metadata/namespace").and_then(Value::as_str)
+    }
+
+    pub fn id(&self) -> ResourceId {
+        ResourceId::new(
+            self.kind,
+            self.namespace(),
+            self.name().unwrap_or("<unnamed>"),
+        )
     }
 
     pub fn spec(&self) -> Option<&'a Value> {
@@ -65,18 +117,29 @@ impl<'a> Resource<'a> {
             .filter(|j| j.is_object())
     }
 
-    /// `kind/name`, for messages.
+    /// `Kind/namespace/name`, for messages.
     pub fn describe(&self) -> String {
-        format!("{}/{}", self.kind, self.name().unwrap_or("<unnamed>"))
+        self.id().to_string()
+    }
+
+    /// `file:line: Kind/namespace/name`, for refusals.
+    pub fn located(&self) -> String {
+        match self.origin {
+            Some(origin) => format!("{origin}: {}", self.id()),
+            None => self.id().to_string(),
+        }
     }
 }
 
-/// The Flink resources among `documents`, in order.
-pub fn flink_resources(documents: &[crate::input::Document]) -> Vec<Resource<'_>> {
+/// The Flink resources among `documents`, in order, each with its origin.
+pub fn flink_resources(documents: &[Document]) -> Vec<Resource<'_>> {
     documents
         .iter()
         .filter_map(|d| match classify(&d.value) {
-            Classified::Flink(r) => Some(r),
+            Classified::Flink(r) => Some(Resource {
+                origin: Some(&d.origin),
+                ..r
+            }),
             _ => None,
         })
         .collect()
@@ -86,6 +149,15 @@ pub fn flink_resources(documents: &[crate::input::Document]) -> Vec<Resource<'_>
 pub fn kind_name_namespace(value: &Value) -> (Option<String>, Option<String>, Option<String>) {
     let s = |p: &str| value.at(p).and_then(Value::as_str).map(str::to_owned);
     (s("/kind"), s("/metadata/name"), s("/metadata/namespace"))
+}
+
+/// Whether two namespaces can be the same one: a manifest without a namespace is applied to
+/// kubectl's current namespace, which may be either.
+pub fn namespaces_agree(a: Option<&str>, b: Option<&str>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => a == b,
+        _ => true,
+    }
 }
 
 #[cfg(test)]
@@ -101,5 +173,13 @@ mod tests {
         assert!(matches!(classify(&old), Classified::WrongApiVersion { .. }));
         let cm = json!({"apiVersion": "v1", "kind": "ConfigMap"});
         assert_eq!(classify(&cm), Classified::Other);
+    }
+
+    #[test]
+    fn ids_name_the_namespace_when_there_is_one() {
+        let id = ResourceId::new(Kind::FlinkDeployment, Some("flink"), "app");
+        assert_eq!(id.to_string(), "FlinkDeployment/flink/app");
+        let id = ResourceId::new(Kind::FlinkSessionJob, None, "job");
+        assert_eq!(id.to_string(), "FlinkSessionJob/job");
     }
 }

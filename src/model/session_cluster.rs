@@ -3,6 +3,7 @@
 
 use crate::model::flink_config::FlinkConfig;
 use crate::model::kind::Kind;
+use crate::model::operator_config::OperatorConfig;
 use crate::model::resource::Resource;
 use crate::model::storage::Storage;
 use crate::pointer::Lookup;
@@ -18,7 +19,9 @@ pub struct SessionCluster {
 }
 
 impl SessionCluster {
-    pub fn of(resource: Resource<'_>) -> Option<SessionCluster> {
+    /// The cluster, with the configuration its session jobs inherit: the operator's defaults
+    /// under its own.
+    pub fn of(resource: Resource<'_>, operator: &OperatorConfig) -> Option<SessionCluster> {
         if resource.kind != Kind::FlinkDeployment {
             return None;
         }
@@ -28,7 +31,10 @@ impl SessionCluster {
         let (config, storage) = if has_job {
             (FlinkConfig::default(), Storage::default())
         } else {
-            (FlinkConfig::of(resource.value), Storage::of(resource.value))
+            (
+                operator.effective(resource.value),
+                Storage::of(resource.value),
+            )
         };
         Some(SessionCluster {
             name: resource.name()?.to_owned(),
@@ -40,7 +46,12 @@ impl SessionCluster {
     }
 
     pub fn describe(&self) -> String {
-        format!("FlinkDeployment/{}", self.name)
+        crate::model::resource::ResourceId::new(
+            Kind::FlinkDeployment,
+            self.namespace.as_deref(),
+            &self.name,
+        )
+        .to_string()
     }
 
     /// Whether `job` names this cluster (by `deploymentName`, in the same or an unset namespace).

@@ -1,84 +1,212 @@
-//! A saved FlinkStateSnapshot, read for what a restore needs: its target, state and location.
+//! A saved FlinkStateSnapshot, read for what a restore needs: its target, state, time and location.
+//!
+//! Kept as a small record rather than the document: a backup folder holds ten snapshots or more
+//! for every job (periodic snapshots accumulate), and a parsed document is ten times its text.
 
-use crate::pointer::Lookup;
+use std::hash::{BuildHasher, Hash, Hasher};
+
 use serde_json::Value;
 
+use crate::input::Origin;
 use crate::model::kind::Kind;
-use crate::model::resource::Resource;
+use crate::model::resource::{Resource, ResourceId, namespaces_agree};
+use crate::model::timestamp::Timestamp;
+use crate::pointer::Lookup;
 
-#[derive(Debug, Clone, Copy)]
-pub struct Snapshot<'a>(pub Resource<'a>);
+/// `status.state`, as the operator writes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SnapshotState {
+    TriggerPending,
+    InProgress,
+    Completed,
+    Failed,
+    Abandoned,
+}
 
-impl<'a> Snapshot<'a> {
-    pub fn of(resource: Resource<'a>) -> Option<Snapshot<'a>> {
-        (resource.kind == Kind::FlinkStateSnapshot).then_some(Snapshot(resource))
+impl SnapshotState {
+    fn parse(text: &str) -> Option<SnapshotState> {
+        Some(match text {
+            "TRIGGER_PENDING" => SnapshotState::TriggerPending,
+            "IN_PROGRESS" => SnapshotState::InProgress,
+            "COMPLETED" => SnapshotState::Completed,
+            "FAILED" => SnapshotState::Failed,
+            "ABANDONED" => SnapshotState::Abandoned,
+            _ => return None,
+        })
     }
 
-    pub fn name(&self) -> &'a str {
-        self.0.name().unwrap_or("<unnamed>")
+    /// Whether waiting can still make it usable.
+    pub fn is_pending(self) -> bool {
+        matches!(
+            self,
+            SnapshotState::TriggerPending | SnapshotState::InProgress
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    pub origin: Option<Origin>,
+    name: Option<String>,
+    namespace: Option<String>,
+    job_kind: Option<String>,
+    job_name: Option<String>,
+    checkpoint: bool,
+    savepoint: bool,
+    already_exists: bool,
+    spec_path: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+    status_path: Option<String>,
+    result_timestamp: Option<String>,
+    trigger_timestamp: Option<String>,
+    /// Stands for the whole document when copies are compared: equal documents, equal prints.
+    pub fingerprint: u128,
+}
+
+impl Snapshot {
+    pub fn of(resource: &Resource<'_>) -> Option<Snapshot> {
+        if resource.kind != Kind::FlinkStateSnapshot {
+            return None;
+        }
+        let value = resource.value;
+        let text = |p: &str| value.at(p).and_then(Value::as_str).map(str::to_owned);
+        let present = |p: &str| value.at(p).is_some_and(|v| !v.is_null());
+        Some(Snapshot {
+            origin: resource.origin.cloned(),
+            name: text("/metadata/name"),
+            namespace: text("/metadata/namespace"),
+            job_kind: text("/spec/jobReference/kind"),
+            job_name: text("/spec/jobReference/name"),
+            checkpoint: present("/spec/checkpoint"),
+            savepoint: present("/spec/savepoint"),
+            already_exists: value.at("/spec/savepoint/alreadyExists") == Some(&Value::Bool(true)),
+            spec_path: text("/spec/savepoint/path"),
+            state: text("/status/state"),
+            error: text("/status/error"),
+            status_path: text("/status/path"),
+            result_timestamp: text("/status/resultTimestamp"),
+            trigger_timestamp: text("/status/triggerTimestamp"),
+            fingerprint: fingerprint(value),
+        })
     }
 
-    fn field(&self, pointer: &str) -> Option<&'a Value> {
-        self.0.value.at(pointer)
+    pub fn name(&self) -> &str {
+        self.name.as_deref().unwrap_or("<unnamed>")
     }
 
-    fn text(&self, pointer: &str) -> Option<&'a str> {
-        self.field(pointer).and_then(Value::as_str)
+    pub fn namespace(&self) -> Option<&str> {
+        self.namespace.as_deref()
+    }
+
+    pub fn id(&self) -> ResourceId {
+        ResourceId::new(Kind::FlinkStateSnapshot, self.namespace(), self.name())
+    }
+
+    /// `file:line: FlinkStateSnapshot/namespace/name`, for messages.
+    pub fn located(&self) -> String {
+        match &self.origin {
+            Some(origin) => format!("{origin}: {}", self.id()),
+            None => self.id().to_string(),
+        }
     }
 
     /// `spec.jobReference`: the kind and name of the job it snapshots.
-    pub fn job_reference(&self) -> Option<(&'a str, &'a str)> {
-        Some((
-            self.text("/spec/jobReference/kind")?,
-            self.text("/spec/jobReference/name")?,
+    pub fn job_reference(&self) -> Option<(&str, &str)> {
+        Some((self.job_kind.as_deref()?, self.job_name.as_deref()?))
+    }
+
+    /// The resource it snapshots: named by its job reference, in its own namespace.
+    pub fn target_id(&self) -> Option<ResourceId> {
+        let (kind, name) = self.job_reference()?;
+        Some(ResourceId::new(
+            Kind::from_name(kind)?,
+            self.namespace(),
+            name,
         ))
     }
 
+    /// Whether it snapshots `target`: by kind and name, in the same namespace where both say.
+    pub fn refers_to(&self, target: &Resource<'_>) -> bool {
+        self.job_reference().is_some_and(|(kind, name)| {
+            kind == target.kind.name()
+                && Some(name) == target.name()
+                && namespaces_agree(self.namespace(), target.namespace())
+        })
+    }
+
     pub fn is_checkpoint(&self) -> bool {
-        self.field("/spec/checkpoint").is_some() && self.field("/spec/savepoint").is_none()
+        self.checkpoint && !self.savepoint
     }
 
     pub fn already_exists(&self) -> bool {
-        self.field("/spec/savepoint/alreadyExists") == Some(&Value::Bool(true))
+        self.already_exists
     }
 
-    /// `status.state`: TRIGGER_PENDING, IN_PROGRESS, COMPLETED, FAILED or ABANDONED.
-    pub fn state(&self) -> Option<&'a str> {
-        self.text("/status/state")
+    /// `status.state`, as written (TRIGGER_PENDING, IN_PROGRESS, COMPLETED, FAILED, ABANDONED).
+    pub fn state_text(&self) -> Option<&str> {
+        self.state.as_deref()
     }
 
-    pub fn error(&self) -> Option<&'a str> {
-        self.text("/status/error").filter(|e| !e.is_empty())
+    pub fn state(&self) -> Option<SnapshotState> {
+        self.state_text().and_then(SnapshotState::parse)
     }
 
-    pub fn status_path(&self) -> Option<&'a str> {
-        self.text("/status/path").filter(|p| !p.is_empty())
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref().filter(|e| !e.is_empty())
     }
 
-    pub fn spec_path(&self) -> Option<&'a str> {
-        self.text("/spec/savepoint/path").filter(|p| !p.is_empty())
+    pub fn status_path(&self) -> Option<&str> {
+        self.status_path.as_deref().filter(|p| !p.is_empty())
     }
 
-    /// `status.resultTimestamp`, an RFC 3339 time: compared as text, which orders them correctly
-    /// as long as they share a format, as the operator's do.
-    pub fn result_timestamp(&self) -> Option<&'a str> {
-        self.text("/status/resultTimestamp")
+    pub fn spec_path(&self) -> Option<&str> {
+        self.spec_path.as_deref().filter(|p| !p.is_empty())
+    }
+
+    /// `status.resultTimestamp` as written: when the snapshot completed or failed.
+    pub fn result_timestamp_text(&self) -> Option<&str> {
+        self.result_timestamp.as_deref().filter(|t| !t.is_empty())
+    }
+
+    /// `status.resultTimestamp`: `None` when absent, `Some(Err(text))` when it does not parse.
+    pub fn result_time(&self) -> Option<Result<Timestamp, &str>> {
+        self.result_timestamp_text()
+            .map(|t| Timestamp::parse(t).ok_or(t))
+    }
+
+    /// When it last did anything: its result, else its trigger time.
+    pub fn last_activity(&self) -> Option<Timestamp> {
+        [&self.result_timestamp, &self.trigger_timestamp]
+            .into_iter()
+            .find_map(|t| t.as_deref().and_then(Timestamp::parse))
     }
 
     /// Where the snapshot's data is, once it is usable for a restore.
-    pub fn location(&self) -> Result<&'a str, String> {
-        match self.state() {
-            Some("COMPLETED") => {}
-            Some(state) => {
+    pub fn location(&self) -> Result<&str, String> {
+        match (self.state(), self.state_text()) {
+            (Some(SnapshotState::Completed), _) => {}
+            (Some(state), Some(text)) => {
                 let error = self
                     .error()
                     .map(|e| format!(" (status.error: {e:?})"))
                     .unwrap_or_default();
+                let what_to_do = if state.is_pending() {
+                    "wait until it is COMPLETED and save it again \
+                     (`kubectl get flinkstatesnapshot NAME -o yaml`)"
+                } else {
+                    "it will not complete: take a new backup (`flink-backup backup`), or choose \
+                     another snapshot with --snapshot"
+                };
+                return Err(format!("is {text}, not COMPLETED{error}; {what_to_do}"));
+            }
+            (None, Some(text)) => {
                 return Err(format!(
-                    "is {state}, not COMPLETED{error}; wait for it to complete, or take a new one"
+                    "has status.state {text:?}, which the operator never writes; save it again \
+                     with `kubectl get flinkstatesnapshot NAME -o yaml`"
                 ));
             }
-            None => {
+            (_, None) => {
                 return Err("has no status.state: save it with `kubectl get flinkstatesnapshot NAME -o yaml` \
                      after the operator has marked it COMPLETED"
                     .to_owned());
@@ -87,11 +215,67 @@ impl<'a> Snapshot<'a> {
         if let Some(path) = self.status_path() {
             return Ok(path);
         }
-        if self.already_exists() {
+        if self.already_exists {
             if let Some(path) = self.spec_path() {
                 return Ok(path);
             }
         }
         Err("is COMPLETED but its status.path is empty, so there is no savepoint location to restore from".to_owned())
+    }
+}
+
+/// A 128-bit print of a value, equal for values `==` calls equal (mapping key order aside, as
+/// serde_json's own equality has it). Two independent 64-bit hashes, so that two different saved
+/// copies of a snapshot are never taken for one.
+fn fingerprint(value: &Value) -> u128 {
+    static KEYS: std::sync::OnceLock<[std::hash::RandomState; 2]> = std::sync::OnceLock::new();
+    let keys = KEYS.get_or_init(|| [std::hash::RandomState::new(), std::hash::RandomState::new()]);
+    let [a, b] = keys.each_ref().map(|k| hash_value(value, k));
+    (u128::from(a) << 64) | u128::from(b)
+}
+
+fn hash_value(value: &Value, keys: &std::hash::RandomState) -> u64 {
+    let mut h = keys.build_hasher();
+    match value {
+        Value::Null => 0u8.hash(&mut h),
+        Value::Bool(b) => (1u8, b).hash(&mut h),
+        Value::Number(n) => (2u8, n.to_string()).hash(&mut h),
+        Value::String(s) => (3u8, s).hash(&mut h),
+        Value::Array(items) => {
+            4u8.hash(&mut h);
+            for item in items {
+                hash_value(item, keys).hash(&mut h);
+            }
+        }
+        Value::Object(map) => {
+            // Order-free, as map equality is.
+            let combined = map.iter().fold(0u64, |acc, (k, v)| {
+                acc.wrapping_add(keys.hash_one((k, hash_value(v, keys))))
+            });
+            (5u8, map.len(), combined).hash(&mut h);
+        }
+    }
+    h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn equal_values_print_alike_and_different_ones_do_not() {
+        let a = json!({"a": 1, "b": {"c": [1, "x"]}});
+        let reordered = json!({"b": {"c": [1, "x"]}, "a": 1});
+        assert_eq!(a, reordered);
+        assert_eq!(fingerprint(&a), fingerprint(&reordered));
+        for different in [
+            json!({"a": 1, "b": {"c": ["x", 1]}}),
+            json!({"a": 2, "b": {"c": [1, "x"]}}),
+            json!({"a": "1", "b": {"c": [1, "x"]}}),
+            json!({"a": 1}),
+        ] {
+            assert_ne!(fingerprint(&a), fingerprint(&different), "{different}");
+        }
     }
 }

@@ -1,7 +1,8 @@
-//! Manifests out: a YAML stream for `kubectl apply -f -`, or JSON as kubectl prints it.
+//! Manifests out: a YAML stream for `kubectl apply -f -`, or JSON as kubectl prints it. Written
+//! one manifest at a time, so a restore of thousands never holds them all.
 
 use clap::ValueEnum;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::yaml;
 
@@ -13,32 +14,99 @@ pub enum ManifestFormat {
     Json,
 }
 
-pub fn render(values: &[&Value], format: ManifestFormat) -> String {
-    match format {
-        ManifestFormat::Yaml => yaml::to_yaml_stream(values.iter().copied()),
-        ManifestFormat::Json => {
-            let doc = match values {
-                [one] => (*one).clone(),
-                many => json!({"apiVersion": "v1", "kind": "List", "items": many, "metadata": {}}),
-            };
-            let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-            text.push('\n');
-            text
+/// Manifests written as they come; `count` says how many there will be (JSON writes one object
+/// alone, several as a List).
+pub struct ManifestStream {
+    format: ManifestFormat,
+    count: usize,
+    written: usize,
+    text: String,
+}
+
+impl ManifestStream {
+    pub fn new(format: ManifestFormat, count: usize) -> ManifestStream {
+        ManifestStream {
+            format,
+            count,
+            written: 0,
+            text: String::new(),
         }
     }
+
+    pub fn push(&mut self, value: &Value) {
+        match self.format {
+            ManifestFormat::Yaml => {
+                self.text.push_str("---\n");
+                self.text.push_str(&yaml::to_yaml(value));
+            }
+            ManifestFormat::Json if self.count == 1 => {
+                self.text = serde_json::to_string_pretty(value).unwrap_or_default();
+                self.text.push('\n');
+            }
+            ManifestFormat::Json => {
+                self.text.push_str(if self.written == 0 {
+                    "{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"List\",\n  \"items\": [\n"
+                } else {
+                    ",\n"
+                });
+                let item = serde_json::to_string_pretty(value).unwrap_or_default();
+                for (i, line) in item.lines().enumerate() {
+                    if i > 0 {
+                        self.text.push('\n');
+                    }
+                    self.text.push_str("    ");
+                    self.text.push_str(line);
+                }
+            }
+        }
+        self.written += 1;
+    }
+
+    pub fn finish(mut self) -> String {
+        if self.format == ManifestFormat::Json && self.count != 1 {
+            if self.written == 0 {
+                self.text.push_str(
+                    "{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"List\",\n  \"items\": [",
+                );
+            } else {
+                self.text.push('\n');
+                self.text.push_str("  ");
+            }
+            self.text.push_str("],\n  \"metadata\": {}\n}\n");
+        }
+        self.text
+    }
+}
+
+pub fn render(values: &[&Value], format: ManifestFormat) -> String {
+    let mut stream = ManifestStream::new(format, values.len());
+    for value in values {
+        stream.push(value);
+    }
+    stream.finish()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
-    fn several_objects_become_a_list_in_json() {
-        let a = json!({"kind": "A"});
+    fn several_objects_become_a_list_in_json_as_kubectl_prints_it() {
+        let a = json!({"kind": "A", "n": {"x": [1, 2]}});
         let b = json!({"kind": "B"});
-        let out: Value = serde_json::from_str(&render(&[&a, &b], ManifestFormat::Json)).unwrap();
-        assert_eq!(out["kind"], "List");
-        assert_eq!(out["items"], json!([a, b]));
-        assert_eq!(render(&[&a], ManifestFormat::Yaml), "---\nkind: A\n");
+        let text = render(&[&a, &b], ManifestFormat::Json);
+        let expected = json!({"apiVersion": "v1", "kind": "List", "items": [a, b], "metadata": {}});
+        assert_eq!(
+            text,
+            format!("{}\n", serde_json::to_string_pretty(&expected).unwrap())
+        );
+        assert_eq!(
+            render(&[&a], ManifestFormat::Json),
+            format!("{}\n", serde_json::to_string_pretty(&a).unwrap())
+        );
+        let empty: Value = serde_json::from_str(&render(&[], ManifestFormat::Json)).unwrap();
+        assert_eq!(empty["items"], json!([]));
+        assert_eq!(render(&[&b], ManifestFormat::Yaml), "---\nkind: B\n");
     }
 }

@@ -1,7 +1,10 @@
 //! Everything that leaves the program: reports, manifests, diffs, and where they are written.
 
 pub mod diff;
+pub mod in_place;
 pub mod manifest;
+pub mod patch;
 pub mod report;
+pub mod restored;
 pub mod sink;
 pub mod terminal;

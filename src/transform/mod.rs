@@ -3,4 +3,5 @@
 
 pub mod backup;
 pub mod gate;
+pub mod inventory;
 pub mod restore;

@@ -45,16 +45,41 @@ pub fn resolve_plain_typed(text: &str) -> Result<Option<Value>, Unrepresentable>
         return Ok(Some(Value::Number(n)));
     }
     if is_yaml_float(&plain) {
-        if let Ok(f) = plain.parse::<f64>() {
-            if let Some(n) = Number::from_f64(f) {
-                return Ok(Some(Value::Number(n)));
-            }
+        if !plain.parse::<f64>().is_ok_and(f64::is_finite) {
             return Err(Unrepresentable(
                 "this number is too large for a 64-bit float; quote it if a string is meant",
             ));
         }
+        return Ok(Some(Value::Number(exact_number(&plain))));
     }
     Ok(None)
+}
+
+/// A number with the digits as written (Go reads a decimal wider than 64 bits as a float, which
+/// would lose them), in the JSON form of the text: `+`, a bare `.` and `_` are not JSON.
+fn exact_number(plain: &str) -> Number {
+    let (sign, unsigned) = match plain.as_bytes()[0] {
+        b'-' => ("-", &plain[1..]),
+        b'+' => ("", &plain[1..]),
+        _ => ("", plain),
+    };
+    let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+        Some(i) => unsigned.split_at(i),
+        None => (unsigned, ""),
+    };
+    let (whole, fraction) = match mantissa.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (mantissa, None),
+    };
+    let whole = whole.trim_start_matches('0');
+    let mut text = format!("{sign}{}", if whole.is_empty() { "0" } else { whole });
+    if let Some(fraction) = fraction {
+        text.push('.');
+        text.push_str(if fraction.is_empty() { "0" } else { fraction });
+    }
+    text.push_str(exponent);
+    text.parse()
+        .expect("a go-yaml float or decimal, rewritten as JSON, is a JSON number")
 }
 
 /// Resolves a scalar with an explicit core-schema tag (`!!int`, `!!bool`, ...).
@@ -129,7 +154,10 @@ fn parse_go_int(s: &str) -> Option<Number> {
     if body.is_empty() || !body.chars().all(|c| c.is_digit(radix)) {
         return None;
     }
-    let magnitude = u64::from_str_radix(body, radix).ok()?;
+    let Ok(magnitude) = u64::from_str_radix(body, radix) else {
+        // Go falls back to a float for a decimal wider than 64 bits; keep its digits exactly.
+        return (radix == 10).then(|| exact_number(s));
+    };
     if negative {
         if magnitude <= i64::MAX as u64 + 1 {
             Some(Number::from((magnitude as i128).wrapping_neg() as i64))
@@ -247,10 +275,12 @@ mod tests {
         assert_eq!(resolve_plain("017"), Ok(json!(15)));
         assert_eq!(resolve_plain("-9223372036854775808"), Ok(json!(i64::MIN)));
         assert_eq!(resolve_plain("18446744073709551615"), Ok(json!(u64::MAX)));
-        // Wider than 64 bits: Go falls back to a float.
+        // Wider than 64 bits: Go falls back to a float; the digits are kept as written.
         assert_eq!(
-            resolve_plain("123456789012345678901234567890"),
-            Ok(json!(1.2345678901234568e29))
+            resolve_plain("123456789012345678901234567890")
+                .unwrap()
+                .to_string(),
+            "123456789012345678901234567890"
         );
         assert_eq!(
             resolve_plain("0x1FFFFFFFFFFFFFFFFF"),
@@ -260,9 +290,14 @@ mod tests {
 
     #[test]
     fn floats_and_strings() {
-        assert_eq!(resolve_plain("1e3"), Ok(json!(1000.0)));
-        assert_eq!(resolve_plain("1.20"), Ok(json!(1.2)));
-        assert_eq!(resolve_plain(".5"), Ok(json!(0.5)));
+        let text = |t: &str| resolve_plain(t).unwrap().to_string();
+        assert_eq!(text("1e3"), "1e+3");
+        assert_eq!(text("1.20"), "1.20");
+        assert_eq!(text(".5"), "0.5");
+        assert_eq!(text("+1_000.5"), "1000.5");
+        assert_eq!(text("-1."), "-1.0");
+        assert_eq!(text("007.5E-3"), "7.5e-3");
+        assert_eq!(resolve_plain("1.5").unwrap().as_f64(), Some(1.5));
         assert_eq!(resolve_plain("1:20"), Ok(json!("1:20")));
         assert_eq!(resolve_plain("2024-01-01"), Ok(json!("2024-01-01")));
         assert_eq!(resolve_plain("4096m"), Ok(json!("4096m")));

@@ -109,8 +109,10 @@ fn write_scalar(out: &mut String, value: &Value, indent: usize) {
 }
 
 fn write_number(out: &mut String, n: &Number) {
-    if n.is_i64() || n.is_u64() {
-        let _ = write!(out, "{n}");
+    // The digits as read, whenever every YAML 1.1 reader reads them back as this number.
+    let text = n.to_string();
+    if is_integer_text(&text) || is_yaml11_float_text(&text) {
+        out.push_str(&text);
         return;
     }
     let f = n.as_f64().unwrap_or_default();
@@ -129,6 +131,29 @@ fn write_number(out: &mut String, n: &Number) {
         let sign = if exponent.starts_with('-') { "" } else { "+" };
         let _ = write!(out, "{mantissa}{dot}e{sign}{exponent}");
     }
+}
+
+/// `-?[0-9]+`: an integer to every YAML reader, whatever its width.
+fn is_integer_text(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// `-?[0-9]+\.[0-9]+([eE][-+][0-9]+)?`: a float to YAML 1.1 (which wants the dot and an exponent's
+/// sign) and to go-yaml alike.
+fn is_yaml11_float_text(text: &str) -> bool {
+    let unsigned = text.strip_prefix('-').unwrap_or(text);
+    let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+        Some(i) => (&unsigned[..i], Some(&unsigned[i + 1..])),
+        None => (unsigned, None),
+    };
+    let Some((whole, fraction)) = mantissa.split_once('.') else {
+        return false;
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    digits(whole)
+        && digits(fraction)
+        && exponent.is_none_or(|e| e.strip_prefix(['+', '-']).is_some_and(digits))
 }
 
 fn write_key(out: &mut String, key: &str) {
@@ -304,7 +329,12 @@ mod tests {
     #[test]
     fn numbers_keep_their_type() {
         let v = json!({"i": -5, "u": u64::MAX, "f": 1.5, "half": 0.5, "big": 1.2345678901234568e29, "whole": 1000.0, "tiny": 1e-7, "neg": -2.5e-9});
-        assert_eq!(round_trip(&v), v, "{}", to_yaml(&v));
+        let back = round_trip(&v);
+        for (key, number) in v.as_object().unwrap() {
+            let again = &back[key];
+            assert_eq!(again.is_f64(), number.is_f64(), "{key}");
+            assert_eq!(again.as_f64(), number.as_f64(), "{key}");
+        }
         let text = to_yaml(&v);
         assert!(text.contains("big: 1.2345678901234568e+29"), "{text}");
         assert!(
@@ -312,5 +342,17 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("tiny: 1.0e-7\n"), "{text}");
+    }
+
+    #[test]
+    fn numbers_keep_their_digits_where_yaml_1_1_reads_them_the_same() {
+        let v: Value = serde_json::from_str(
+            r#"{"wide": 123456789012345678901234567890, "p": 0.10, "e": 1.50e+3, "j": 1.5e3}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            to_yaml(&v),
+            "wide: 123456789012345678901234567890\np: 0.10\ne: 1.50e+3\nj: 1.5e+3\n"
+        );
     }
 }

@@ -162,3 +162,66 @@ pub fn venv_tool(name: &str) -> Option<PathBuf> {
     eprintln!("SKIPPED: {name} is not installed in .venv; run scripts/test to run this test");
     None
 }
+
+// Saved live resources, as `kubectl get -o yaml` prints them, for restore and backup tests.
+
+pub fn deployment(name: &str, namespace: Option<&str>) -> String {
+    let ns = namespace
+        .map(|n| format!("  namespace: {n}\n"))
+        .unwrap_or_default();
+    format!(
+        "apiVersion: flink.apache.org/v1beta1
+kind: FlinkDeployment
+metadata:
+  name: {name}
+{ns}spec:
+  flinkVersion: v1_20
+  flinkConfiguration:
+    execution.checkpointing.dir: s3://bucket/cp
+    execution.checkpointing.savepoint-dir: s3://bucket/sp
+  serviceAccount: flink
+  jobManager:
+    resource: {{memory: 2048m, cpu: 1}}
+  taskManager:
+    resource: {{memory: 2048m, cpu: 1}}
+  job:
+    jarURI: local:///opt/flink/job.jar
+    parallelism: 2
+    upgradeMode: stateless
+    state: running
+status:
+  jobManagerDeploymentStatus: READY
+  jobStatus:
+    state: RUNNING
+"
+    )
+}
+
+pub fn snapshot(name: &str, namespace: Option<&str>, target: &str, status: &str) -> String {
+    let ns = namespace
+        .map(|n| format!("  namespace: {n}\n"))
+        .unwrap_or_default();
+    format!(
+        "apiVersion: flink.apache.org/v1beta1
+kind: FlinkStateSnapshot
+metadata:
+  name: {name}
+{ns}spec:
+  jobReference:
+    kind: FlinkDeployment
+    name: {target}
+  savepoint:
+    alreadyExists: false
+    disposeOnDelete: false
+status:
+{status}"
+    )
+}
+
+pub fn completed(path: &str, at: &str) -> String {
+    format!("  state: COMPLETED\n  path: {path}\n  resultTimestamp: \"{at}\"\n")
+}
+
+pub fn stream(docs: &[String]) -> String {
+    docs.join("---\n")
+}

@@ -4,13 +4,13 @@
 pub mod name;
 mod precondition;
 
-use crate::pointer::Lookup;
 use serde_json::{Map, Value, json};
 
-use crate::input::Document;
+use super::inventory::{Inventory, Located, TransformInput, session_jobs_hint};
 use crate::model::kind::{API_VERSION, Kind};
-use crate::model::resource::{Resource, flink_resources};
-use crate::refusal::Refused;
+use crate::model::resource::Resource;
+use crate::model::target::TargetSelector;
+use crate::refusal::{Refusal, Refused};
 use crate::transform::restore::form::{apply_in_order, cleanup_ops, to_patch};
 
 #[derive(Debug, Clone, Default)]
@@ -26,43 +26,68 @@ pub struct BackupOptions {
     pub name: Option<String>,
     pub generate_name: bool,
     pub trigger_nonce: bool,
+    /// Only these targets; all of them when empty.
+    pub targets: Vec<TargetSelector>,
     /// Seconds since the epoch, for default names.
     pub now: i64,
 }
 
+/// One manifest to write, and the saved resource (by input document index) it backs up.
+#[derive(Debug)]
+pub struct Made {
+    pub manifest: Value,
+    pub target: usize,
+}
+
 #[derive(Debug, Default)]
 pub struct Plan {
-    pub manifests: Vec<Value>,
+    pub manifests: Vec<Made>,
     /// Warnings and notes for stderr.
     pub notes: Vec<String>,
 }
 
-pub fn plan(documents: &[Document], options: &BackupOptions) -> Result<Plan, Refused> {
-    let resources = flink_resources(documents);
+pub fn plan(input: &TransformInput, options: &BackupOptions) -> Result<Plan, Refused> {
+    let inventory = Inventory::of(input)?;
+    let targets = inventory.select(&options.targets)?;
+    let clusters: Vec<&Located<'_>> = inventory
+        .resources
+        .iter()
+        .filter(|r| r.is_session_cluster())
+        .collect();
+    if targets.is_empty() {
+        return Err(Refused::one(Refusal::general(if clusters.is_empty() {
+            "the input has no FlinkDeployment with spec.job and no FlinkSessionJob to back up; \
+             pipe in `kubectl get flinkdeployment NAME -n NAMESPACE -o yaml`"
+                .to_owned()
+        } else {
+            let named: Vec<String> = clusters
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{} is a session cluster: it has no job to snapshot; {}",
+                        c.resource.located(),
+                        session_jobs_hint(&inventory.session_jobs_on(&c.resource))
+                    )
+                })
+                .collect();
+            named.join("; ")
+        })));
+    }
     let mut plan = Plan::default();
-    let mut targets = Vec::new();
-    for r in &resources {
-        match r.kind {
-            Kind::FlinkDeployment if r.job().is_none() => plan.notes.push(format!(
+    if options.targets.is_empty() {
+        for cluster in &clusters {
+            plan.notes.push(format!(
                 "{} is a session cluster (no spec.job): it has no job to snapshot; back up its FlinkSessionJobs",
-                r.describe()
-            )),
-            Kind::FlinkDeployment | Kind::FlinkSessionJob => targets.push(*r),
-            Kind::FlinkStateSnapshot => {}
+                cluster.resource.id()
+            ));
         }
     }
-    if targets.is_empty() {
-        return Err(Refused(vec![
-            "the input has no FlinkDeployment with spec.job and no FlinkSessionJob to back up; \
-             pipe in `kubectl get flinkdeployment NAME -o yaml`"
-                .into(),
-        ]));
-    }
     if options.name.is_some() && targets.len() > 1 {
-        return Err(Refused(vec![format!(
-            "--name names one snapshot, but the input has {} targets; drop --name to name each after its target",
+        return Err(Refused::one(Refusal::general(format!(
+            "--name names one snapshot, but the input has {} targets; drop --name to name each \
+             after its target, or choose one with --target",
             targets.len()
-        )]));
+        ))));
     }
     if options.force {
         plan.notes
@@ -80,46 +105,49 @@ pub fn plan(documents: &[Document], options: &BackupOptions) -> Result<Plan, Ref
     }
 
     let mut refusals = Vec::new();
+    let mut ready = Vec::new();
     for target in &targets {
+        let resource = &target.resource;
+        if let Some(conflict) = inventory.conflict(resource) {
+            refusals.push(conflict);
+            continue;
+        }
+        let cluster = inventory
+            .cluster_of(resource)
+            .filter(|_| resource.kind == Kind::FlinkSessionJob)
+            .map(|c| c.resource);
         if !options.force {
-            let cluster = session_cluster(target, &resources);
-            if let Some(why) = precondition::not_ready(target, cluster.as_ref()) {
-                refusals.push(format!("{}: {why}", target.describe()));
+            if let Some(why) = precondition::not_ready(resource, cluster.as_ref()) {
+                refusals.push(Refusal::about(resource, why));
                 continue;
             }
         }
         let manifest = if options.trigger_nonce {
-            trigger_nonce_form(target)
+            trigger_nonce_form(resource)
         } else {
-            snapshot_manifest(target, options)
+            snapshot_manifest(resource, options)
         };
         match manifest {
-            Ok(m) => plan.manifests.push(m),
-            Err(why) => refusals.push(format!("{}: {why}", target.describe())),
+            Ok(m) => {
+                ready.push(TargetSelector::of(resource).to_string());
+                plan.manifests.push(Made {
+                    manifest: m,
+                    target: target.index,
+                });
+            }
+            Err(why) => refusals.push(Refusal::about(resource, why)),
         }
     }
-    if refusals.is_empty() {
-        Ok(plan)
-    } else {
-        Err(Refused(refusals))
+    if !refusals.is_empty() {
+        if !ready.is_empty() && options.targets.is_empty() {
+            refusals.push(Refusal::general(format!(
+                "nothing was written; the targets that are ready can be backed up alone with {}",
+                ready.join(" ")
+            )));
+        }
+        return Err(Refused(refusals));
     }
-}
-
-fn session_cluster<'a>(job: &Resource<'a>, resources: &[Resource<'a>]) -> Option<Resource<'a>> {
-    if job.kind != Kind::FlinkSessionJob {
-        return None;
-    }
-    let deployment = job
-        .value
-        .at("/spec/deploymentName")
-        .and_then(Value::as_str)?;
-    resources.iter().copied().find(|r| {
-        r.kind == Kind::FlinkDeployment
-            && r.name() == Some(deployment)
-            && (r.namespace().is_none()
-                || job.namespace().is_none()
-                || r.namespace() == job.namespace())
-    })
+    Ok(plan)
 }
 
 /// The FlinkStateSnapshot of the seed's step 2.

@@ -1,0 +1,533 @@
+//! What a backup or a restore input holds: every Flink resource once, indexed by who it is, the
+//! copies that disagree, and what is not Flink at all.
+//!
+//! A folder of nightly backups holds the same resource several times. Identical copies are one
+//! resource; so is a copy that is already the restore form of another (a folder that holds an
+//! earlier output). Copies that differ otherwise are a question only the user can answer.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde_json::Value;
+
+use super::restore::form::{self, RestoreEdit};
+use crate::input::{Document, Origin};
+use crate::model::kind::Kind;
+use crate::model::resource::{Classified, Resource, ResourceId, classify, namespaces_agree};
+use crate::model::snapshot::Snapshot;
+use crate::model::target::TargetSelector;
+use crate::refusal::{Refusal, Refused};
+
+/// A resource and the index of its document in the input.
+#[derive(Debug, Clone, Copy)]
+pub struct Located<'a> {
+    pub index: usize,
+    pub resource: Resource<'a>,
+}
+
+impl<'a> Located<'a> {
+    /// What a snapshot can refer to, and what backup and restore act on: a FlinkDeployment with a
+    /// job (application mode) or a FlinkSessionJob.
+    pub fn is_target(&self) -> bool {
+        is_target(&self.resource)
+    }
+
+    /// A FlinkDeployment without a job: a session cluster.
+    pub fn is_session_cluster(&self) -> bool {
+        self.resource.kind == Kind::FlinkDeployment && self.resource.job().is_none()
+    }
+}
+
+pub fn is_target(resource: &Resource<'_>) -> bool {
+    match resource.kind {
+        Kind::FlinkDeployment => resource.job().is_some(),
+        Kind::FlinkSessionJob => true,
+        Kind::FlinkStateSnapshot => false,
+    }
+}
+
+#[derive(Debug)]
+pub struct Inventory<'a> {
+    /// FlinkDeployments and FlinkSessionJobs, each once (the copy to act on), in input order.
+    pub resources: Vec<Located<'a>>,
+    /// FlinkStateSnapshots, each once, in input order.
+    pub snapshots: Vec<Snapshot>,
+    /// Where each resource that is in the input several times, differently, was read.
+    conflicts: HashMap<ResourceId, Vec<Origin>>,
+    /// Objects that are not Flink resources, counted by kind.
+    pub others: BTreeMap<String, usize>,
+    /// Snapshots (by index) by the (kind, name) of the job they refer to.
+    snapshots_by_job: HashMap<(Kind, String), Vec<usize>>,
+    /// Session clusters and application clusters by name.
+    deployments_by_name: HashMap<&'a str, Vec<usize>>,
+}
+
+/// What a transform reads: the documents it acts on, and the snapshots, boiled down as they were
+/// read (a backup folder holds many).
+#[derive(Debug, Default)]
+pub struct TransformInput {
+    pub documents: Vec<Document>,
+    pub snapshots: Vec<Snapshot>,
+}
+
+impl TransformInput {
+    /// Keeps `document`, unless it is a snapshot that can be boiled down (one with a duplicate
+    /// key stays whole, to be refused with its place).
+    pub fn keep(&mut self, document: Document) -> Option<Document> {
+        if document.duplicates.is_empty() {
+            if let Classified::Flink(r) = classify(&document.value) {
+                let located = Resource {
+                    origin: Some(&document.origin),
+                    ..r
+                };
+                if let Some(snapshot) = Snapshot::of(&located) {
+                    self.snapshots.push(snapshot);
+                    return None;
+                }
+            }
+        }
+        Some(document)
+    }
+
+    /// Documents already in memory (a KRM ResourceList, tests): snapshots boiled down the same way.
+    pub fn of(documents: Vec<Document>) -> TransformInput {
+        let mut input = TransformInput::default();
+        for d in documents {
+            if let Some(kept) = input.keep(d) {
+                input.documents.push(kept);
+            }
+        }
+        input
+    }
+}
+
+impl<'a> Inventory<'a> {
+    /// Refuses what a transform must not guess at: a Flink document with a duplicate key (which
+    /// value would kubectl apply?), and a Flink kind the API server does not serve.
+    pub fn of(input: &'a TransformInput) -> Result<Inventory<'a>, Refused> {
+        let mut refusals = Vec::new();
+        let mut others = BTreeMap::new();
+        let mut groups: HashMap<ResourceId, Vec<Located<'a>>> = HashMap::new();
+        let mut order = Vec::new();
+        for (index, doc) in input.documents.iter().enumerate() {
+            let resource = match classify(&doc.value) {
+                Classified::Flink(r) => Resource {
+                    origin: Some(&doc.origin),
+                    ..r
+                },
+                Classified::WrongApiVersion { kind, api_version } => {
+                    refusals.push(Refusal {
+                        at: Some(doc.origin.to_string()),
+                        message: format!(
+                            "a {kind} with apiVersion {api_version:?}, which the API server does not \
+                             serve: set apiVersion: flink.apache.org/v1beta1, or leave the document out"
+                        ),
+                    });
+                    continue;
+                }
+                Classified::Other => {
+                    let kind = doc
+                        .value
+                        .get("kind")
+                        .and_then(Value::as_str)
+                        .unwrap_or("(no kind)");
+                    *others.entry(kind.to_owned()).or_insert(0) += 1;
+                    continue;
+                }
+            };
+            if let Some(refusal) = duplicate_keys(doc, &resource) {
+                refusals.push(refusal);
+                continue;
+            }
+            if resource.kind == Kind::FlinkStateSnapshot {
+                // Snapshots come boiled down, in `input.snapshots`.
+                continue;
+            }
+            let located = Located { index, resource };
+            let copies = groups.entry(resource.id()).or_default();
+            if copies.is_empty() {
+                order.push(resource.id());
+            }
+            copies.push(located);
+        }
+        if !refusals.is_empty() {
+            return Err(Refused(refusals));
+        }
+        let mut resources = Vec::with_capacity(order.len());
+        let mut conflicts = HashMap::new();
+        for id in order {
+            let copies = groups.remove(&id).expect("every id in order has a group");
+            let chosen = match copies.as_slice() {
+                [one] => *one,
+                many => match one_resource(many) {
+                    Some(chosen) => chosen,
+                    None => {
+                        let places = many
+                            .iter()
+                            .filter_map(|c| c.resource.origin.cloned())
+                            .collect();
+                        conflicts.insert(id, places);
+                        many[0]
+                    }
+                },
+            };
+            resources.push(chosen);
+        }
+        // Input order, not the order ids were first seen with the chosen copies' positions.
+        resources.sort_by_key(|r| r.index);
+        let mut deployments_by_name: HashMap<&'a str, Vec<usize>> = HashMap::new();
+        for (i, located) in resources.iter().enumerate() {
+            let r = &located.resource;
+            if let (Kind::FlinkDeployment, Some(name)) = (r.kind, r.name()) {
+                deployments_by_name.entry(name).or_default().push(i);
+            }
+        }
+        let snapshots = one_snapshot_each(&input.snapshots, &mut conflicts);
+        let mut snapshots_by_job: HashMap<(Kind, String), Vec<usize>> = HashMap::new();
+        for (i, snapshot) in snapshots.iter().enumerate() {
+            if let Some(id) = snapshot.target_id() {
+                snapshots_by_job
+                    .entry((id.kind, id.name))
+                    .or_default()
+                    .push(i);
+            }
+        }
+        Ok(Inventory {
+            resources,
+            snapshots,
+            conflicts,
+            others,
+            snapshots_by_job,
+            deployments_by_name,
+        })
+    }
+
+    pub fn targets(&self) -> impl Iterator<Item = &Located<'a>> {
+        self.resources.iter().filter(|r| r.is_target())
+    }
+
+    /// The snapshots that name `target`'s kind and name, in any namespace.
+    fn snapshots_named_for(&self, target: &Resource<'_>) -> impl Iterator<Item = &Snapshot> {
+        target
+            .name()
+            .and_then(|name| self.snapshots_by_job.get(&(target.kind, name.to_owned())))
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.snapshots[i])
+    }
+
+    /// The snapshots that refer to `target`.
+    pub fn snapshots_of(&self, target: &Resource<'_>) -> Vec<&Snapshot> {
+        self.snapshots_named_for(target)
+            .filter(|s| s.refers_to(target))
+            .collect()
+    }
+
+    /// Snapshots that name `target`'s kind and name but another namespace: the likely mistake.
+    pub fn snapshots_in_other_namespaces(&self, target: &Resource<'_>) -> Vec<&Snapshot> {
+        self.snapshots_named_for(target)
+            .filter(|s| !s.refers_to(target))
+            .collect()
+    }
+
+    /// The FlinkDeployment a session job runs on, when the input has it.
+    pub fn cluster_of(&self, job: &Resource<'_>) -> Option<&Located<'a>> {
+        let name = job
+            .value
+            .get("spec")
+            .and_then(|s| s.get("deploymentName"))
+            .and_then(Value::as_str)?;
+        self.deployments_by_name
+            .get(name)?
+            .iter()
+            .map(|&i| &self.resources[i])
+            .find(|c| namespaces_agree(c.resource.namespace(), job.namespace()))
+    }
+
+    /// The FlinkDeployment (of any mode) a snapshot or selector names.
+    pub fn deployment_named(&self, name: &str, namespace: Option<&str>) -> Option<&Located<'a>> {
+        self.deployments_by_name
+            .get(name)?
+            .iter()
+            .map(|&i| &self.resources[i])
+            .find(|c| namespaces_agree(c.resource.namespace(), namespace))
+    }
+
+    /// The session jobs that run on `cluster`.
+    pub fn session_jobs_on(&self, cluster: &Resource<'_>) -> Vec<&Located<'a>> {
+        self.resources
+            .iter()
+            .filter(|r| r.resource.kind == Kind::FlinkSessionJob)
+            .filter(|r| {
+                self.cluster_of(&r.resource)
+                    .is_some_and(|c| c.resource.value == cluster.value)
+            })
+            .collect()
+    }
+
+    /// Why `resource` cannot be acted on: it is in the input several times, differently.
+    pub fn conflict(&self, resource: &Resource<'_>) -> Option<Refusal> {
+        self.conflict_of(&resource.id(), resource.located())
+    }
+
+    /// The same for a snapshot.
+    pub fn snapshot_conflict(&self, snapshot: &Snapshot) -> Option<Refusal> {
+        self.conflict_of(&snapshot.id(), snapshot.located())
+    }
+
+    fn conflict_of(&self, id: &ResourceId, located: String) -> Option<Refusal> {
+        let origins = self.conflicts.get(id)?;
+        let places: Vec<String> = origins.iter().map(|o| o.to_string()).collect();
+        Some(Refusal {
+            at: Some(located),
+            message: format!(
+                "is in the input {} times, and the copies differ ({}); pass only the copy you mean",
+                origins.len(),
+                places.join(", ")
+            ),
+        })
+    }
+
+    /// The targets the selectors pick, or all of them without selectors.
+    pub fn select(&self, selectors: &[TargetSelector]) -> Result<Vec<Located<'a>>, Refused> {
+        if selectors.is_empty() {
+            return Ok(self.targets().copied().collect());
+        }
+        let mut refusals = Vec::new();
+        for selector in selectors {
+            if self.targets().any(|t| selector.matches(&t.resource)) {
+                continue;
+            }
+            let session_cluster = self
+                .resources
+                .iter()
+                .find(|r| r.is_session_cluster() && selector.matches(&r.resource));
+            refusals.push(Refusal::general(match session_cluster {
+                Some(cluster) => format!(
+                    "{selector}: {} is a session cluster: it has no job of its own; {}",
+                    cluster.resource.located(),
+                    session_jobs_hint(&self.session_jobs_on(&cluster.resource))
+                ),
+                None => {
+                    let known: Vec<String> = self
+                        .targets()
+                        .map(|t| TargetSelector::of(&t.resource).to_string())
+                        .collect();
+                    format!(
+                        "{selector}: the input has no such FlinkDeployment with spec.job or \
+                         FlinkSessionJob; its targets: {}",
+                        if known.is_empty() {
+                            "none".to_owned()
+                        } else {
+                            known.join(", ")
+                        }
+                    )
+                }
+            }));
+        }
+        if !refusals.is_empty() {
+            return Err(Refused(refusals));
+        }
+        Ok(self
+            .targets()
+            .filter(|t| selectors.iter().any(|s| s.matches(&t.resource)))
+            .copied()
+            .collect())
+    }
+}
+
+/// "its session jobs are ...; act on those" or "the input has none of its session jobs".
+pub fn session_jobs_hint(jobs: &[&Located<'_>]) -> String {
+    if jobs.is_empty() {
+        "the input has none of its FlinkSessionJobs: add them (`kubectl get flinksessionjob -o yaml`)"
+            .to_owned()
+    } else {
+        let flags: Vec<String> = jobs
+            .iter()
+            .map(|j| TargetSelector::of(&j.resource).to_string())
+            .collect();
+        format!(
+            "its session jobs are {}: act on those ({})",
+            jobs.iter()
+                .map(|j| j.resource.id().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            flags.join(" ")
+        )
+    }
+}
+
+/// A refusal when a Flink document has a duplicate key; two objects written one after the other
+/// without `---` read as one object whose top-level keys all repeat.
+fn duplicate_keys(doc: &Document, resource: &Resource<'_>) -> Option<Refusal> {
+    let first = doc.duplicates.first()?;
+    let concatenated = doc
+        .duplicates
+        .iter()
+        .any(|d| matches!(d.pointer.as_str(), "/apiVersion" | "/kind"));
+    let message = if concatenated {
+        format!(
+            "line {} starts a second object in the same document (apiVersion and kind repeat): \
+             two objects were joined without `---`; put `---` on a line of its own between them",
+            first.pos.line
+        )
+    } else {
+        let keys: Vec<String> = doc
+            .duplicates
+            .iter()
+            .map(|d| format!("{} (line {})", d.pointer, d.pos.line))
+            .collect();
+        format!(
+            "has a key twice in one mapping: {}; kubectl refuses the document, and which value \
+             was meant cannot be known: delete one of them",
+            keys.join(", ")
+        )
+    };
+    Some(Refusal {
+        at: Some(resource.located()),
+        message,
+    })
+}
+
+/// Each snapshot once: identical copies are one, copies that differ are a conflict (the first is
+/// kept, to be refused if it is used).
+fn one_snapshot_each(
+    all: &[Snapshot],
+    conflicts: &mut HashMap<ResourceId, Vec<Origin>>,
+) -> Vec<Snapshot> {
+    let mut first_of: HashMap<ResourceId, usize> = HashMap::new();
+    let mut kept: Vec<Snapshot> = Vec::new();
+    for snapshot in all {
+        let id = snapshot.id();
+        match first_of.get(&id) {
+            None => {
+                first_of.insert(id, kept.len());
+                kept.push(snapshot.clone());
+            }
+            Some(&i) if kept[i].fingerprint == snapshot.fingerprint => {}
+            Some(&i) => {
+                let places = conflicts.entry(id).or_default();
+                if places.is_empty() {
+                    places.extend(kept[i].origin.clone());
+                }
+                places.extend(snapshot.origin.clone());
+            }
+        }
+    }
+    kept
+}
+
+/// The copy to act on when every copy is the same resource: identical, or the same once each is
+/// in its restore form. The one saved from the cluster (with a status) is preferred.
+fn one_resource<'a>(copies: &[Located<'a>]) -> Option<Located<'a>> {
+    let first = copies[0].resource;
+    let all_identical = copies[1..].iter().all(|c| c.resource.value == first.value);
+    if !all_identical {
+        let normal = |r: &Resource<'_>| normalized(r);
+        let reference = normal(&first)?;
+        if !copies[1..]
+            .iter()
+            .all(|c| normal(&c.resource).as_ref() == Some(&reference))
+        {
+            return None;
+        }
+    }
+    Some(
+        *copies
+            .iter()
+            .find(|c| c.resource.status().is_some())
+            .unwrap_or(&copies[0]),
+    )
+}
+
+/// A target or cluster as its restore form would be, whatever the savepoint: what two copies must
+/// agree on to be the same resource. Snapshots have no such form: only identical copies agree.
+fn normalized(resource: &Resource<'_>) -> Option<Value> {
+    if resource.kind == Kind::FlinkStateSnapshot {
+        return None;
+    }
+    let mut ops = form::cleanup_ops(resource.kind, resource.value);
+    if is_target(resource) {
+        let edit = RestoreEdit {
+            savepoint_path: "",
+            allow_non_restored_state: true,
+            redeploy: false,
+        };
+        ops.extend(form::job_ops(resource.value, &edit));
+    }
+    let mut value = resource.value.clone();
+    form::apply_in_order(&mut value, &form::to_patch(ops)).ok()?;
+    // A restore with --redeploy raised this nonce: it says nothing about which resource it is.
+    if let Some(job) = value
+        .pointer_mut("/spec/job")
+        .and_then(Value::as_object_mut)
+    {
+        job.shift_remove("savepointRedeployNonce");
+    }
+    Some(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::Entry;
+    use crate::input::{ReadOptions, Source, entries};
+
+    fn documents(text: &str) -> TransformInput {
+        let source = Source {
+            name: "t.yaml".into(),
+            text: text.into(),
+        };
+        let documents = entries(&source, &ReadOptions::default())
+            .into_iter()
+            .map(|e| match e {
+                Entry::Document(d) => d,
+                Entry::Broken { error, .. } => panic!("{error:?}"),
+            })
+            .collect();
+        TransformInput::of(documents)
+    }
+
+    const SAVED: &str = "apiVersion: flink.apache.org/v1beta1\nkind: FlinkDeployment\nmetadata:\n  name: app\n  namespace: flink\n  uid: u-1\nspec:\n  job:\n    jarURI: local:///j.jar\n    upgradeMode: stateless\n    state: suspended\nstatus:\n  jobStatus:\n    state: RUNNING\n";
+    const RESTORED: &str = "apiVersion: flink.apache.org/v1beta1\nkind: FlinkDeployment\nmetadata:\n  name: app\n  namespace: flink\nspec:\n  job:\n    jarURI: local:///j.jar\n    upgradeMode: savepoint\n    state: running\n    initialSavepointPath: s3://b/sp-1\n    allowNonRestoredState: true\n";
+
+    #[test]
+    fn a_restore_form_and_its_original_are_one_resource_and_the_original_is_kept() {
+        let docs = documents(&format!("{RESTORED}---\n{SAVED}"));
+        let inventory = Inventory::of(&docs).unwrap();
+        assert_eq!(inventory.resources.len(), 1);
+        assert_eq!(
+            inventory.resources[0].index, 1,
+            "the saved copy, with its status"
+        );
+        assert!(
+            inventory
+                .conflict(&inventory.resources[0].resource)
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn copies_that_differ_otherwise_are_a_conflict_naming_both_places() {
+        let other = SAVED.replace("local:///j.jar", "local:///other.jar");
+        let docs = documents(&format!("{SAVED}---\n{other}"));
+        let inventory = Inventory::of(&docs).unwrap();
+        let refusal = inventory
+            .conflict(&inventory.resources[0].resource)
+            .unwrap()
+            .to_string();
+        assert!(refusal.contains("t.yaml:1, t.yaml:16"), "{refusal}");
+        assert!(refusal.contains("pass only the copy you mean"), "{refusal}");
+    }
+
+    #[test]
+    fn concatenated_objects_are_named_as_such() {
+        let joined = format!("{SAVED}{SAVED}");
+        let docs = documents(&joined);
+        let refused = Inventory::of(&docs).unwrap_err();
+        assert!(
+            refused.0[0].to_string().contains("joined without `---`"),
+            "{:?}",
+            refused
+        );
+    }
+}
