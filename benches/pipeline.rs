@@ -57,7 +57,7 @@ fn validate_one(bencher: Bencher, kind: Kind) {
     let text = match kind {
         Kind::FlinkDeployment => DEPLOYMENT,
         Kind::FlinkSessionJob => SESSION_JOB,
-        Kind::FlinkStateSnapshot => SNAPSHOT,
+        _ => SNAPSHOT,
     };
     let doc = documents(text).remove(0);
     let options = CheckOptions::default();
@@ -85,6 +85,6 @@ fn compile_schema(bencher: Bencher, kind: Kind) {
 
 #[divan::bench(args = [Kind::FlinkDeployment])]
 fn parse_embedded_schema(bencher: Bencher, kind: Kind) {
-    let text = flink_backup::schemas::text(Release::NEWEST, kind);
+    let text = flink_backup::schemas::text(Release::NEWEST, kind).expect("served");
     bencher.bench(|| serde_json::from_str::<serde_json::Value>(black_box(text)).unwrap());
 }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::input::DEFAULT_MAX_DOCUMENT_SIZE;
+use crate::model::distribution::DistributionSetting;
 use crate::model::label;
 use crate::model::release::Release;
 use crate::model::savepoint_path;
@@ -63,9 +64,16 @@ pub struct InputArgs {
     /// Files or directories (recursed for *.yaml, *.yml, *.json); `-` or nothing reads stdin
     pub paths: Vec<PathBuf>,
 
-    /// Operator release whose schemas apply: 1.10 to 1.15 (a patch like 1.12.1 is accepted)
-    #[arg(long, value_name = "VERSION", default_value_t = Release::NEWEST, value_parser = parse_release)]
-    pub operator_version: Release,
+    /// Operator release whose schemas and webhook rules apply: 1.10 to 1.15 (a patch like 1.12.1
+    /// is accepted). Without it, 1.15, and IBM's resources at IBM's release (see --distribution)
+    #[arg(long, value_name = "VERSION", value_parser = parse_release)]
+    pub operator_version: Option<Release>,
+
+    /// Whose operator judges each resource: `auto` takes IBM's (the IBM Operator for Apache Flink
+    /// that Event Processing ships, following Apache 1.13) for resources with IBM's licence keys
+    /// and session jobs on their clusters, Apache's for the rest
+    #[arg(long, value_enum, default_value_t = DistributionSetting::Auto)]
+    pub distribution: DistributionSetting,
 
     /// Refuse documents larger than this many bytes
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_DOCUMENT_SIZE)]
@@ -252,7 +260,8 @@ pub enum RestoreFormat {
 
 #[derive(Debug, Args)]
 pub struct SchemaArgs {
-    /// FlinkDeployment, FlinkSessionJob or FlinkStateSnapshot (plural and short names work too)
+    /// FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot or FlinkBlueGreenDeployment (plural and
+    /// short names work too)
     pub kind: String,
 
     /// Operator release

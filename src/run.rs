@@ -90,7 +90,9 @@ fn check_options(args: &InputArgs) -> Result<CheckOptions, Usage> {
         }
     };
     Ok(CheckOptions {
-        release: args.operator_version,
+        release: args.operator_version.unwrap_or_default(),
+        release_chosen: args.operator_version.is_some(),
+        distribution: args.distribution,
         operator: std::sync::Arc::new(operator),
         ..CheckOptions::default()
     })
@@ -121,7 +123,8 @@ fn krm_command(requested: Option<(Requested, serde_json::Value)>) -> Result<u8, 
         None => {
             let list = resource_list_on_stdin(&InputArgs {
                 paths: Vec::new(),
-                operator_version: crate::model::release::Release::NEWEST,
+                operator_version: None,
+                distribution: Default::default(),
                 max_document_size: input::DEFAULT_MAX_DOCUMENT_SIZE,
                 operator_config: None,
             })
@@ -380,10 +383,17 @@ fn refuse(command: &str, reasons: &[Refusal]) -> u8 {
 fn schema_command(args: SchemaArgs) -> Result<u8, Usage> {
     let kind = Kind::parse_loose(&args.kind).ok_or_else(|| {
         Usage(format!(
-            "unknown kind {:?}: use FlinkDeployment, FlinkSessionJob or FlinkStateSnapshot",
+            "unknown kind {:?}: use FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot or \
+             FlinkBlueGreenDeployment",
             args.kind
         ))
     })?;
+    if !schemas::serves(args.operator_version, kind) {
+        return Err(Usage(format!(
+            "operator {} has no {kind} (it exists from 1.14): choose --operator-version 1.14 or later",
+            args.operator_version
+        )));
+    }
     // Embedded compact (parsing them is start-up time); shown indented, to be read.
     let mut text = serde_json::to_string_pretty(schemas::json(args.operator_version, kind))
         .map_err(|e| Usage(e.to_string()))?;

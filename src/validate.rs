@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::check::registry::Rule;
-use crate::check::{CheckOptions, Verdict, check_document, check_session_job};
+use crate::check::{CheckOptions, Verdict, check_document, check_session_job_with};
 use crate::finding::{Finding, Problem, Severity};
 use crate::input::locate;
 use crate::input::{
@@ -17,7 +17,7 @@ use crate::input::{
 };
 use crate::model::kind::Kind;
 use crate::model::resource::{Classified, classify, kind_name_namespace};
-use crate::model::session_cluster::SessionCluster;
+use crate::model::session_cluster::{SessionCluster, SessionClusters};
 use crate::yaml::YamlError;
 
 /// Counts for the summary line and the JSON contract.
@@ -55,12 +55,12 @@ impl Outcome {
     }
 }
 
-/// A session job waiting for the clusters of the whole input.
+/// A session job waiting for the clusters of the whole input: which cluster it runs on decides
+/// whose operator judges it, and what it inherits.
 struct PendingSessionJob {
     file_index: usize,
     source: Arc<Source>,
     document: Document,
-    problems: Vec<Problem>,
 }
 
 /// What one file gave.
@@ -131,10 +131,8 @@ fn check_read_source(
 
 /// Session jobs meet their clusters; files merge, in input order.
 fn finish(mut per_file: Vec<FileOutcome>, read: &ReadOptions, check: &CheckOptions) -> Outcome {
-    let clusters: Vec<SessionCluster> = per_file
-        .iter_mut()
-        .flat_map(|f| f.clusters.drain(..))
-        .collect();
+    let mut clusters = SessionClusters::default();
+    clusters.extend(per_file.iter_mut().flat_map(|f| f.clusters.drain(..)));
     let pending: Vec<PendingSessionJob> = per_file
         .iter_mut()
         .flat_map(|f| f.pending.drain(..))
@@ -178,6 +176,17 @@ fn check_source(
             Entry::Document(doc) => doc,
         };
         out.summary.documents += 1;
+        if let Classified::Flink(r) = classify(&doc.value) {
+            if r.kind == Kind::FlinkSessionJob {
+                out.pending.push(PendingSessionJob {
+                    file_index,
+                    source: source.clone(),
+                    document: doc,
+                });
+                continue;
+            }
+            out.clusters.extend(SessionCluster::of(r, &check.operator));
+        }
         let problems = match check_document(&doc, check) {
             Verdict::Skipped => {
                 out.summary.skipped += 1;
@@ -185,19 +194,6 @@ fn check_source(
             }
             Verdict::Checked(problems) => problems,
         };
-        match classify(&doc.value) {
-            Classified::Flink(r) if r.kind == Kind::FlinkSessionJob => {
-                out.pending.push(PendingSessionJob {
-                    file_index,
-                    source: source.clone(),
-                    document: doc,
-                    problems,
-                });
-                continue;
-            }
-            Classified::Flink(r) => out.clusters.extend(SessionCluster::of(r, &check.operator)),
-            _ => {}
-        }
         out.finish_document(&source, &doc, problems, read);
     }
     out
@@ -207,16 +203,19 @@ impl FileOutcome {
     fn finish_session_job(
         &mut self,
         job: PendingSessionJob,
-        clusters: &[SessionCluster],
+        clusters: &SessionClusters,
         read: &ReadOptions,
         check: &CheckOptions,
     ) {
-        let mut problems = job.problems;
-        if let Classified::Flink(resource) = classify(&job.document.value) {
-            if let Some(cluster) = clusters.iter().find(|c| c.serves(&resource)) {
-                problems.extend(check_session_job(resource, cluster, check));
-            }
-        }
+        let problems = match classify(&job.document.value) {
+            Classified::Flink(resource) => check_session_job_with(
+                resource,
+                &job.document.duplicates,
+                clusters.of(&resource),
+                check,
+            ),
+            _ => Vec::new(),
+        };
         self.finish_document(&job.source, &job.document, problems, read);
     }
 

@@ -25,11 +25,18 @@ metadata:
   namespace: prod
   uid: 7f3c2a10
 spec:
+  flinkVersion: v1_20
   flinkConfiguration:
     state.savepoints.dir: s3://b/sp
     state.checkpoints.dir: s3://b/cp
+  serviceAccount: flink
+  jobManager:
+    resource: {{memory: 2048m, cpu: 1}}
+  taskManager:
+    resource: {{memory: 2048m, cpu: 1}}
   job:
     jarURI: local:///opt/flink/job.jar
+    parallelism: 2
     savepointTriggerNonce: 6
 status:
   jobManagerDeploymentStatus: {jm}

@@ -246,7 +246,7 @@ fn the_pre_commit_hook_passes_good_manifests_and_stops_bad_ones() {
         return;
     };
     let good = manifests_repo(&[
-        ("flink/app.yaml", "rules/jar-uri-invalid/pass.yaml"),
+        ("flink/app.yaml", "rules/service-account-missing/pass.yaml"),
         ("flink/snapshot.yaml", "restore/seed-snapshot.yaml"),
         ("other/configmap.yaml", "validate/mixed/configmap.yaml"),
     ]);
@@ -271,7 +271,7 @@ fn the_pre_commit_hook_passes_good_manifests_and_stops_bad_ones() {
     assert!(!out.status.success(), "{text}");
     assert!(
         text.contains(
-            "flink/app.yaml:24:18: error[schema/schema-violation] \"savepont\" is not one of"
+            "flink/app.yaml:25:18: error[schema/schema-violation] \"savepont\" is not one of"
         ),
         "{text}"
     );

@@ -57,9 +57,11 @@ fn every_fixture_reads_the_same_and_the_corpus_takes_the_fast_path() {
     // are listed, with why, so that a change to the subset shows up here.
     let expected_missed = vec![
         // `log4j-operator.properties: |+` (keep chomping): a Helm values file.
-        "fixtures/corpus/flink-kubernetes-operator/examples/kustomize/sidecar/values.yaml",
+        "fixtures/corpus/flink-kubernetes-operator-1.15.0/examples/kustomize/sidecar/values.yaml",
         // A double-quoted scalar over two lines with a `\` line continuation.
-        "fixtures/corpus/flink-kubernetes-operator/examples/pod-template.yaml",
+        "fixtures/corpus/flink-kubernetes-operator-1.15.0/examples/pod-template.yaml",
+        "fixtures/corpus/flink-kubernetes-operator-main/examples/kustomize/sidecar/values.yaml",
+        "fixtures/corpus/flink-kubernetes-operator-main/examples/pod-template.yaml",
     ];
     assert_eq!(corpus_missed, expected_missed);
     assert!(

@@ -4,6 +4,7 @@ mod common;
 
 use common::{Run, fixture};
 use flink_backup::check::registry;
+use flink_backup::model::release::Release;
 use serde_json::Value;
 
 fn rules_found(path: &str, extra: &[&str]) -> (i32, Vec<Value>) {
@@ -13,25 +14,143 @@ fn rules_found(path: &str, extra: &[&str]) -> (i32, Vec<Value>) {
     (out.code, out.json()["findings"].as_array().unwrap().clone())
 }
 
+/// A fixture under `fixtures/rules/<rule>/`: `fail*.yaml` must trigger the rule, `pass*.yaml`
+/// must be spotless. Leading comments may narrow it: `# releases: 1.10 1.11` (the releases it is
+/// about; at the rule's other releases a fail fixture must not trigger it) and `# args: ...`
+/// (more flags, e.g. an operator configuration).
+struct RuleFixture {
+    path: String,
+    name: String,
+    releases: Option<Vec<Release>>,
+    args: Vec<String>,
+}
+
+impl RuleFixture {
+    fn all(rule: &str) -> Vec<RuleFixture> {
+        let dir = fixture(&format!("rules/{rule}"));
+        let mut found: Vec<RuleFixture> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("fixtures/rules/{rule}: {e}"))
+            .map(|entry| {
+                let path = entry.unwrap().path();
+                let text = std::fs::read_to_string(&path).unwrap();
+                let mut releases = None;
+                let mut args = Vec::new();
+                for line in text.lines().take_while(|l| l.starts_with('#')) {
+                    if let Some(list) = line.strip_prefix("# releases:") {
+                        releases = Some(
+                            list.split_whitespace()
+                                .map(|r| r.parse::<Release>().unwrap())
+                                .collect(),
+                        );
+                    } else if let Some(more) = line.strip_prefix("# args:") {
+                        args = more.split_whitespace().map(str::to_owned).collect();
+                    }
+                }
+                RuleFixture {
+                    name: path.file_name().unwrap().to_string_lossy().into_owned(),
+                    path: path.display().to_string(),
+                    releases,
+                    args,
+                }
+            })
+            .collect();
+        found.sort_by(|a, b| a.name.cmp(&b.name));
+        found
+    }
+
+    fn is_about(&self, release: Release) -> bool {
+        self.releases.as_ref().is_none_or(|r| r.contains(&release))
+    }
+
+    fn run(&self, release: Release) -> (i32, Vec<Value>) {
+        let mut args: Vec<&str> = vec!["--operator-version", release.minor()];
+        args.extend(self.args.iter().map(String::as_str));
+        rules_found(&self.path, &args)
+    }
+}
+
 #[test]
 fn every_rule_has_a_fixture_that_triggers_it_and_one_that_passes() {
     for rule in registry::ALL {
-        let dir = fixture(&format!("rules/{}", rule.id));
-        let (code, found) = rules_found(&format!("{dir}/fail.yaml"), &[]);
-        assert_eq!(code, 1, "{}", rule.id);
+        let fixtures = RuleFixture::all(rule.id);
+        let fails = fixtures.iter().filter(|f| f.name.starts_with("fail"));
+        let passes = fixtures.iter().filter(|f| f.name.starts_with("pass"));
         assert!(
-            found.iter().any(|f| f["rule"] == rule.id),
-            "fixtures/rules/{}/fail.yaml does not trigger it: {found:?}",
+            fails.clone().count() > 0 && passes.clone().count() > 0,
+            "fixtures/rules/{} needs a fail*.yaml and a pass*.yaml",
             rule.id
         );
-        let (code, found) = rules_found(&format!("{dir}/pass.yaml"), &[]);
-        assert_eq!(
-            (code, found.len()),
-            (0, 0),
-            "fixtures/rules/{}/pass.yaml: {found:?}",
-            rule.id
-        );
+        for file in fails {
+            for release in Release::ALL {
+                let (code, found) = file.run(release);
+                let triggered = found.iter().any(|f| f["rule"] == rule.id);
+                let expected = rule.releases.contains(release) && file.is_about(release);
+                assert_eq!(
+                    triggered, expected,
+                    "fixtures/rules/{}/{} at {release}: {found:#?}",
+                    rule.id, file.name
+                );
+                let refused = found
+                    .iter()
+                    .any(|f| f["rule"] == rule.id && f["severity"] == "error");
+                if expected {
+                    assert_eq!(
+                        code,
+                        i32::from(refused),
+                        "{}/{} at {release}",
+                        rule.id,
+                        file.name
+                    );
+                }
+            }
+        }
+        for file in passes {
+            for release in Release::ALL
+                .into_iter()
+                .filter(|&r| rule.releases.contains(r) && file.is_about(r))
+            {
+                let (code, found) = file.run(release);
+                assert_eq!(
+                    (code, found.len()),
+                    (0, 0),
+                    "fixtures/rules/{}/{} at {release}: {found:#?}",
+                    rule.id,
+                    file.name
+                );
+            }
+        }
     }
+}
+
+/// What every fail fixture reports at the newest release it is about: the messages, lines and
+/// columns users see, pinned.
+#[test]
+fn what_each_rule_says() {
+    let mut report = String::new();
+    for rule in registry::ALL {
+        for file in RuleFixture::all(rule.id)
+            .into_iter()
+            .filter(|f| f.name.starts_with("fail"))
+        {
+            let release = Release::ALL
+                .into_iter()
+                .rev()
+                .find(|&r| rule.releases.contains(r) && file.is_about(r))
+                .unwrap();
+            let (_, found) = file.run(release);
+            report.push_str(&format!("{}/{} at {release}\n", rule.id, file.name));
+            for f in found.iter().filter(|f| f["rule"] == rule.id) {
+                report.push_str(&format!(
+                    "  {}:{} {} {}\n",
+                    f["line"],
+                    f["column"],
+                    f["path"].as_str().unwrap(),
+                    f["message"].as_str().unwrap()
+                ));
+            }
+        }
+    }
+    insta::assert_snapshot!(report);
 }
 
 #[test]
@@ -61,6 +180,7 @@ spec:
   flinkConfiguration:
     state.checkpoints.dir: CP
     state.savepoints.dir: SP
+  serviceAccount: flink
   jobManager:
     resource: {memory: 2048m, cpu: 1}
   taskManager:
@@ -199,7 +319,7 @@ fn ibm_production_manifests_are_backup_ready_and_quick_starts_say_what_is_missin
         "validate",
         "--backup-ready",
         "--disable",
-        "jar-uri-invalid",
+        "jar-uri-unusable",
         "-o",
         "json",
     ])
@@ -223,7 +343,7 @@ fn a_session_job_inherits_its_clusters_directories() {
     .unwrap();
     let without_dirs = cluster
         .replace(
-            "    execution.checkpointing.dir: s3://bucket/session/checkpoints\n",
+            "    state.checkpoints.dir: s3://bucket/session/checkpoints\n",
             "",
         )
         .replace("upgradeMode: stateless", "upgradeMode: last-state");

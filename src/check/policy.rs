@@ -1,10 +1,12 @@
-//! Severity decided once, after the checks: a rule reports a problem; this stage applies the
-//! rule's default, the `--strict` and `--backup-ready` presets and `--disable`.
+//! Severity decided once, after the checks: a rule reports a problem; this stage drops the rules
+//! that do not apply to the release judging it, and applies the rule's default severity, the
+//! `--strict` and `--backup-ready` presets and `--disable`.
 
 use std::collections::BTreeSet;
 
 use super::registry::{Family, Rule, Selector};
 use crate::finding::{Problem, Severity};
+use crate::model::release::Release;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Policy {
@@ -34,10 +36,12 @@ impl Policy {
         })
     }
 
-    /// Every problem with its decided severity; those of rules turned off are dropped.
-    pub fn judge(&self, problems: Vec<Problem>) -> Vec<Problem> {
+    /// Every problem with its decided severity; those of rules turned off, or that the release
+    /// does not have, are dropped.
+    pub fn judge(&self, problems: Vec<Problem>, release: Release) -> Vec<Problem> {
         problems
             .into_iter()
+            .filter(|p| p.rule.info().releases.contains(release))
             .filter_map(|mut p| {
                 p.severity = self.severity(p.rule)?;
                 Some(p)

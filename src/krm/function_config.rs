@@ -6,6 +6,10 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::Value;
 
+use clap::ValueEnum;
+
+use crate::check::CheckOptions;
+use crate::model::distribution::DistributionSetting;
 use crate::model::release::Release;
 
 pub const API_VERSION: &str = "flink-backup.krm/v1alpha1";
@@ -41,6 +45,7 @@ impl FunctionKind {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ValidateSpec {
     pub operator_version: Option<String>,
+    pub distribution: Option<String>,
     pub strict: Option<bool>,
     pub backup_ready: Option<bool>,
     pub disable: Option<Vec<String>>,
@@ -50,6 +55,7 @@ pub struct ValidateSpec {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct BackupSpec {
     pub operator_version: Option<String>,
+    pub distribution: Option<String>,
     pub format_type: Option<String>,
     pub path: Option<String>,
     pub backoff_limit: Option<i64>,
@@ -66,6 +72,7 @@ pub struct BackupSpec {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RestoreSpec {
     pub operator_version: Option<String>,
+    pub distribution: Option<String>,
     pub savepoint_path: Option<String>,
     pub snapshot: Option<String>,
     pub from_status: Option<bool>,
@@ -99,8 +106,21 @@ pub fn spec<T: for<'de> Deserialize<'de> + Default>(config: &Value) -> Result<T,
     serde_json::from_value(envelope.spec).map_err(|e| format!("functionConfig spec: {e}"))
 }
 
-pub fn release(version: Option<&str>, default: Release) -> Result<Release, String> {
-    version.map_or(Ok(default), str::parse)
+/// `operatorVersion` and `distribution`: whose operator, at which release, judges the resources.
+pub fn choose_judge(
+    options: &mut CheckOptions,
+    version: Option<&str>,
+    distribution: Option<&str>,
+) -> Result<(), String> {
+    if let Some(version) = version {
+        options.release = version.parse::<Release>()?;
+        options.release_chosen = true;
+    }
+    if let Some(name) = distribution {
+        options.distribution = DistributionSetting::from_str(name, false)
+            .map_err(|_| format!("distribution {name:?}: use auto, apache or ibm"))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -119,5 +139,24 @@ mod tests {
         )
         .unwrap();
         assert_eq!(ok.redeploy, Some(true));
+    }
+
+    #[test]
+    fn the_judge_is_chosen_as_on_the_command_line() {
+        let mut options = CheckOptions::default();
+        choose_judge(&mut options, None, None).unwrap();
+        assert!(!options.release_chosen);
+        assert_eq!(options.distribution, DistributionSetting::Auto);
+        choose_judge(&mut options, Some("1.12.1"), Some("ibm")).unwrap();
+        assert_eq!(
+            (
+                options.release,
+                options.release_chosen,
+                options.distribution
+            ),
+            (Release::V1_12, true, DistributionSetting::Ibm)
+        );
+        let err = choose_judge(&mut options, None, Some("IBM Event Processing")).unwrap_err();
+        assert!(err.contains("auto, apache or ibm"), "{err}");
     }
 }

@@ -23,7 +23,7 @@ use crate::transform::gate::{self, Outgoing};
 use crate::transform::inventory::TransformInput;
 use crate::transform::restore::{self, RestoreOptions};
 use crate::yaml::Limits;
-use function_config::{BackupSpec, FunctionKind, RestoreSpec, ValidateSpec, release, spec};
+use function_config::{BackupSpec, FunctionKind, RestoreSpec, ValidateSpec, choose_judge, spec};
 
 const PATH_ANNOTATIONS: [&str; 2] = [
     "config.kubernetes.io/path",
@@ -158,7 +158,11 @@ fn execute(
             };
             if let Some(config) = config {
                 let s: ValidateSpec = spec(config)?;
-                options.release = release(s.operator_version.as_deref(), options.release)?;
+                choose_judge(
+                    &mut options,
+                    s.operator_version.as_deref(),
+                    s.distribution.as_deref(),
+                )?;
                 let policy = &mut options.policy;
                 policy.strict = s.strict.unwrap_or(policy.strict);
                 policy.backup_ready = s.backup_ready.unwrap_or(policy.backup_ready);
@@ -185,7 +189,11 @@ fn execute(
             };
             if let Some(config) = config {
                 let s: RestoreSpec = spec(config)?;
-                version.release = release(s.operator_version.as_deref(), version.release)?;
+                choose_judge(
+                    &mut version,
+                    s.operator_version.as_deref(),
+                    s.distribution.as_deref(),
+                )?;
                 options.source.savepoint_path = s.savepoint_path.or(options.source.savepoint_path);
                 options.source.snapshot = s.snapshot.or(options.source.snapshot);
                 options.source.from_status = s.from_status.unwrap_or(options.source.from_status);
@@ -235,7 +243,11 @@ fn execute(
             };
             if let Some(config) = config {
                 let s: BackupSpec = spec(config)?;
-                version.release = release(s.operator_version.as_deref(), version.release)?;
+                choose_judge(
+                    &mut version,
+                    s.operator_version.as_deref(),
+                    s.distribution.as_deref(),
+                )?;
                 options.format_type = s.format_type.or(options.format_type);
                 options.path = s.path.or(options.path);
                 options.backoff_limit = s.backoff_limit.or(options.backoff_limit);

@@ -1,7 +1,6 @@
 //! `flinkConfiguration` as Flink reads it: nested maps flattened with dots, and each option
 //! resolved through its deprecated keys. Every rule that reads configuration goes through here.
 
-use crate::pointer::Lookup;
 use serde_json::Value;
 
 use crate::pointer;
@@ -15,6 +14,33 @@ pub struct Entry {
     pub pointer: String,
 }
 
+/// Which Flink reads a configuration: the keys an option answers to changed with Flink 1.20
+/// (FLINK-34255 named the checkpoint and savepoint directories `execution.checkpointing.*`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub enum FlinkLine {
+    /// Flink 1.19 and earlier: the 1.10 operator's library, and jobs before 1.20.
+    Before1_20,
+    /// Flink 1.20 and later: the 1.11 to 1.15 operators' library, and jobs from 1.20.
+    #[default]
+    From1_20,
+}
+
+impl FlinkLine {
+    /// The line of a resource's `spec.flinkVersion` (`v1_18`, `v2_0`); the newest when unknown.
+    pub fn of_version(version: Option<&str>) -> FlinkLine {
+        let parsed = version
+            .and_then(|v| v.strip_prefix('v'))
+            .and_then(|v| v.split_once('_'))
+            .and_then(|(major, minor)| {
+                Some((major.parse::<u32>().ok()?, minor.parse::<u32>().ok()?))
+            });
+        match parsed {
+            Some(v) if v < (1, 20) => FlinkLine::Before1_20,
+            _ => FlinkLine::From1_20,
+        }
+    }
+}
+
 /// The options the rules need, each with its current key first and its deprecated keys after.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FlinkOption {
@@ -26,6 +52,17 @@ pub enum FlinkOption {
 }
 
 impl FlinkOption {
+    /// The keys the Flink of `line` reads the option under, current first.
+    pub fn keys_for(self, line: FlinkLine) -> &'static [&'static str] {
+        let keys = self.keys();
+        match (self, line) {
+            (FlinkOption::CheckpointDir | FlinkOption::SavepointDir, FlinkLine::Before1_20) => {
+                &keys[1..]
+            }
+            _ => keys,
+        }
+    }
+
     pub fn keys(self) -> &'static [&'static str] {
         match self {
             FlinkOption::CheckpointDir => &[
@@ -68,14 +105,30 @@ impl FlinkOption {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FlinkConfig {
     entries: Vec<Entry>,
+    /// The Flink that reads it, which decides the keys of an option.
+    line: FlinkLine,
 }
 
 impl FlinkConfig {
     /// The resource's `spec.flinkConfiguration`, flattened.
     pub fn of(resource: &Value) -> FlinkConfig {
+        match resource.get("spec") {
+            Some(spec) => FlinkConfig::of_spec(spec, "/spec"),
+            None => FlinkConfig::default(),
+        }
+    }
+
+    /// A spec's `flinkConfiguration` (a FlinkDeployment's, or a blue/green template's), with
+    /// pointers under `at`, the spec's own pointer.
+    pub fn of_spec(spec: &Value, at: &str) -> FlinkConfig {
         let mut config = FlinkConfig::default();
-        if let Some(conf) = resource.at("/spec/flinkConfiguration") {
-            flatten(conf, "", "/spec/flinkConfiguration", &mut config.entries);
+        if let Some(conf) = spec.get("flinkConfiguration") {
+            flatten(
+                conf,
+                "",
+                &pointer::join(at, "flinkConfiguration"),
+                &mut config.entries,
+            );
         }
         config
     }
@@ -90,6 +143,7 @@ impl FlinkConfig {
     /// Entries that come from outside the resource, all reported at `at`.
     pub fn from_pairs(pairs: Vec<(String, String)>, at: &str) -> FlinkConfig {
         FlinkConfig {
+            line: FlinkLine::default(),
             entries: pairs
                 .into_iter()
                 .map(|(key, value)| Entry {
@@ -114,7 +168,10 @@ impl FlinkConfig {
             })
             .collect();
         entries.extend(top.entries.iter().cloned());
-        FlinkConfig { entries }
+        FlinkConfig {
+            entries,
+            line: self.line,
+        }
     }
 
     /// The entry for a flattened key; the last one written wins, as in a map.
@@ -122,14 +179,43 @@ impl FlinkConfig {
         self.entries.iter().rev().find(|e| e.key == key)
     }
 
+    /// The entry of the first of `keys` that is present: how Flink reads an option through its
+    /// deprecated and fallback keys.
+    pub fn first_present(&self, keys: &[&str]) -> Option<&Entry> {
+        keys.iter().find_map(|k| self.get(k))
+    }
+
+    /// The same configuration, read by the Flink of `line`.
+    pub fn read_by(mut self, line: FlinkLine) -> FlinkConfig {
+        self.line = line;
+        self
+    }
+
+    pub fn line(&self) -> FlinkLine {
+        self.line
+    }
+
     /// The option's value, through its deprecated keys, as Flink reads it: the first key that is
     /// present wins, even when its value is empty (which then counts as unset).
     pub fn resolve(&self, option: FlinkOption) -> Option<&Entry> {
-        option
-            .keys()
-            .iter()
-            .find_map(|k| self.get(k))
+        self.first_present(option.keys_for(self.line))
             .filter(|e| !e.value.trim().is_empty())
+    }
+
+    /// A boolean option as Flink reads it (`true` or `false`, in any case), or its default;
+    /// anything else is an error, as in Flink.
+    pub fn boolean(&self, keys: &[&str], default: bool) -> Result<bool, String> {
+        let Some(entry) = self.first_present(keys) else {
+            return Ok(default);
+        };
+        match entry.value.trim().to_ascii_lowercase().as_str() {
+            "true" => Ok(true),
+            "false" => Ok(false),
+            _ => Err(format!(
+                "{} is {:?}, which Flink cannot read as a boolean (true or false)",
+                entry.key, entry.value
+            )),
+        }
     }
 
     /// High availability is on unless its mode is absent, `NONE` or `standalone` (Flink's old
@@ -209,7 +295,14 @@ impl Location {
                 r
             }
         });
-        let mut path = rest.trim_end_matches('/').to_owned();
+        // `/a//b` is `/a/b` to every file system Flink writes to.
+        let mut path = String::with_capacity(rest.len());
+        for c in rest.chars() {
+            if !(c == '/' && path.ends_with('/')) {
+                path.push(c);
+            }
+        }
+        let mut path = path.trim_end_matches('/').to_owned();
         if path.is_empty() && scheme == "file" {
             path = "/".into();
         }
@@ -298,7 +391,14 @@ mod tests {
     #[test]
     fn locations_normalise() {
         let a = Location::parse("file:///a/b");
-        for same in ["file:/a/b", "/a/b", "/a/b/", "file:///a/b/"] {
+        for same in [
+            "file:/a/b",
+            "/a/b",
+            "/a/b/",
+            "file:///a/b/",
+            "/a//b",
+            "file:///a//b//",
+        ] {
             assert_eq!(Location::parse(same), a, "{same}");
         }
         assert!(a.contains(&Location::parse("/a/b/c")));

@@ -1,4 +1,4 @@
-//! The three custom resource kinds this tool understands.
+//! The custom resource kinds of the Flink Kubernetes Operator.
 
 use std::fmt;
 
@@ -9,13 +9,17 @@ pub enum Kind {
     FlinkDeployment,
     FlinkSessionJob,
     FlinkStateSnapshot,
+    /// From operator 1.14: a FlinkDeployment spec in `spec.template`, run by blue and green
+    /// child FlinkDeployments in turn.
+    FlinkBlueGreenDeployment,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 3] = [
+    pub const ALL: [Kind; 4] = [
         Kind::FlinkDeployment,
         Kind::FlinkSessionJob,
         Kind::FlinkStateSnapshot,
+        Kind::FlinkBlueGreenDeployment,
     ];
 
     pub fn from_name(kind: &str) -> Option<Kind> {
@@ -27,6 +31,7 @@ impl Kind {
             Kind::FlinkDeployment => "FlinkDeployment",
             Kind::FlinkSessionJob => "FlinkSessionJob",
             Kind::FlinkStateSnapshot => "FlinkStateSnapshot",
+            Kind::FlinkBlueGreenDeployment => "FlinkBlueGreenDeployment",
         }
     }
 
@@ -35,6 +40,7 @@ impl Kind {
             Kind::FlinkDeployment => "flinkdeployments",
             Kind::FlinkSessionJob => "flinksessionjobs",
             Kind::FlinkStateSnapshot => "flinkstatesnapshots",
+            Kind::FlinkBlueGreenDeployment => "flinkbluegreendeployments",
         }
     }
 
@@ -44,6 +50,7 @@ impl Kind {
             Kind::FlinkDeployment => "flinkdeployment",
             Kind::FlinkSessionJob => "flinksessionjob",
             Kind::FlinkStateSnapshot => "flinkstatesnapshot",
+            Kind::FlinkBlueGreenDeployment => "flinkbluegreendeployment",
         }
     }
 
@@ -53,6 +60,7 @@ impl Kind {
             Kind::FlinkDeployment => "flinkdep",
             Kind::FlinkSessionJob => "sessionjob",
             Kind::FlinkStateSnapshot => "flinksnp",
+            Kind::FlinkBlueGreenDeployment => "flinkbgdep",
         }
     }
 
@@ -88,6 +96,7 @@ mod tests {
             ("sessionjob", Kind::FlinkSessionJob),
             ("FlinkSessionJobs", Kind::FlinkSessionJob),
             ("flinksnp", Kind::FlinkStateSnapshot),
+            ("flinkbgdep", Kind::FlinkBlueGreenDeployment),
         ] {
             assert_eq!(Kind::parse_loose(text), Some(kind), "{text}");
         }

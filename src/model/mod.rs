@@ -1,8 +1,11 @@
 //! Typed views over documents: what a resource is and what the rules and transforms read of it.
 
+pub mod distribution;
 pub mod flink_config;
+pub mod java_uri;
 pub mod kind;
 pub mod label;
+pub mod memory;
 pub mod operator_config;
 pub mod release;
 pub mod resource;

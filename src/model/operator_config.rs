@@ -144,15 +144,49 @@ impl OperatorConfig {
     /// What the webhook judges a FlinkDeployment by: these defaults (for its namespace and Flink
     /// version) with the resource's own `flinkConfiguration` over them.
     pub fn effective(&self, deployment: &Value) -> FlinkConfig {
-        let text = |p: &str| deployment.at(p).and_then(Value::as_str);
-        let own = FlinkConfig::of(deployment);
-        let at = if deployment.at("/spec/flinkConfiguration").is_some() {
-            "/spec/flinkConfiguration"
+        let namespace = deployment.at("/metadata/namespace").and_then(Value::as_str);
+        match deployment.get("spec") {
+            Some(spec) => self.effective_for_spec(namespace, spec, "/spec"),
+            None => self.defaults_for(namespace, None),
+        }
+    }
+
+    /// The same for a FlinkDeployment spec at `at` (a blue/green template's, `/spec/template/spec`).
+    pub fn effective_for_spec(
+        &self,
+        namespace: Option<&str>,
+        spec: &Value,
+        at: &str,
+    ) -> FlinkConfig {
+        let own = FlinkConfig::of_spec(spec, at);
+        let configuration = format!("{at}/flinkConfiguration");
+        let reported_at = if spec.get("flinkConfiguration").is_some() {
+            configuration.as_str()
         } else {
-            "/spec"
+            at
         };
-        self.defaults_for(text("/metadata/namespace"), text("/spec/flinkVersion"))
-            .overlaid_by(&own, at)
+        let version = spec.get("flinkVersion").and_then(Value::as_str);
+        self.defaults_for(namespace, version)
+            .overlaid_by(&own, reported_at)
+    }
+
+    /// The operator's allowed jar URI schemes (1.15), lower-cased.
+    pub fn allowed_jar_schemes(&self) -> Vec<String> {
+        match self.get("kubernetes.operator.user.artifacts.allowed-schemes") {
+            None => vec!["https".to_owned()],
+            Some(list) => list
+                .split(';')
+                .map(|s| s.trim().to_ascii_lowercase())
+                .filter(|s| !s.is_empty())
+                .collect(),
+        }
+    }
+
+    /// Whether the operator (1.15) refuses jar URIs on internal addresses.
+    pub fn disallows_restricted_jar_hosts(&self) -> bool {
+        !self
+            .get("kubernetes.operator.user.artifacts.disallow-restricted-hosts")
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("false"))
     }
 }
 

@@ -3,6 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::model::flink_config::FlinkLine;
+
 /// A Flink Kubernetes Operator release, by minor version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Release {
@@ -56,6 +58,16 @@ impl Release {
 
     pub fn index(self) -> usize {
         self as usize
+    }
+
+    /// The Flink library the operator is built with, which decides the configuration keys its
+    /// webhook reads: Flink 1.19.1 for 1.10.0, Flink 1.20.1 for 1.11.0 to 1.15.0.
+    pub fn flink_line(self) -> FlinkLine {
+        if self == Release::V1_10 {
+            FlinkLine::Before1_20
+        } else {
+            FlinkLine::From1_20
+        }
     }
 }
 

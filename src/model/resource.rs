@@ -102,6 +102,15 @@ impl<'a> Resource<'a> {
         )
     }
 
+    /// The operator's canary: a health probe it reconciles specially, never a job. Its webhook
+    /// waves canaries through unchecked (`FlinkValidator`, every release).
+    pub fn is_canary(&self) -> bool {
+        self.value
+            .pointer("/metadata/labels/flink.apache.org~1canary")
+            .and_then(Value::as_str)
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+    }
+
     pub fn spec(&self) -> Option<&'a Value> {
         self.value.get("spec")
     }

@@ -1,7 +1,10 @@
 //! What a FlinkSessionJob inherits from the session cluster it runs on, kept small so a run over
 //! many files can remember every cluster it has seen.
 
-use crate::model::flink_config::FlinkConfig;
+use std::collections::HashMap;
+
+use crate::model::distribution::marked_ibm;
+use crate::model::flink_config::{FlinkConfig, FlinkLine};
 use crate::model::kind::Kind;
 use crate::model::operator_config::OperatorConfig;
 use crate::model::resource::Resource;
@@ -14,8 +17,43 @@ pub struct SessionCluster {
     pub namespace: Option<String>,
     /// An application cluster (`spec.job`) cannot take session jobs.
     pub has_job: bool,
+    /// The operator's defaults under the cluster's own configuration, read by the cluster's Flink.
     pub config: FlinkConfig,
     pub storage: Storage,
+    /// The cluster carries IBM's licence keys: its jobs are judged as IBM's operator judges.
+    pub ibm: bool,
+}
+
+/// Every cluster seen, by name: a session job finds its own without looking at the others.
+#[derive(Debug, Default)]
+pub struct SessionClusters {
+    by_name: HashMap<String, Vec<SessionCluster>>,
+}
+
+impl SessionClusters {
+    pub fn add(&mut self, cluster: SessionCluster) {
+        self.by_name
+            .entry(cluster.name.clone())
+            .or_default()
+            .push(cluster);
+    }
+
+    /// The cluster `job` runs on, when it was seen.
+    pub fn of(&self, job: &Resource<'_>) -> Option<&SessionCluster> {
+        let name = job
+            .value
+            .at("/spec/deploymentName")
+            .and_then(serde_json::Value::as_str)?;
+        self.by_name.get(name)?.iter().find(|c| c.serves(job))
+    }
+}
+
+impl Extend<SessionCluster> for SessionClusters {
+    fn extend<I: IntoIterator<Item = SessionCluster>>(&mut self, clusters: I) {
+        for cluster in clusters {
+            self.add(cluster);
+        }
+    }
 }
 
 impl SessionCluster {
@@ -31,8 +69,14 @@ impl SessionCluster {
         let (config, storage) = if has_job {
             (FlinkConfig::default(), Storage::default())
         } else {
+            let version = resource
+                .value
+                .at("/spec/flinkVersion")
+                .and_then(serde_json::Value::as_str);
             (
-                operator.effective(resource.value),
+                operator
+                    .effective(resource.value)
+                    .read_by(FlinkLine::of_version(version)),
                 Storage::of(resource.value),
             )
         };
@@ -42,6 +86,7 @@ impl SessionCluster {
             has_job,
             config,
             storage,
+            ibm: marked_ibm(resource.spec()),
         })
     }
 

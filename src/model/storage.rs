@@ -54,11 +54,16 @@ pub enum Placement {
 
 impl Storage {
     pub fn of(deployment: &Value) -> Storage {
-        let common = deployment.at("/spec/podTemplate");
+        Storage::of_spec(deployment.get("spec").unwrap_or(&Value::Null))
+    }
+
+    /// The pods of a FlinkDeployment spec (a blue/green template's too).
+    pub fn of_spec(spec: &Value) -> Storage {
+        let common = spec.get("podTemplate");
         let role = |name: &str| {
             let mut pod = PodStorage::default();
             pod.overlay(common);
-            pod.overlay(deployment.at(&format!("/spec/{name}/podTemplate")));
+            pod.overlay(spec.get(name).and_then(|r| r.get("podTemplate")));
             pod
         };
         Storage {

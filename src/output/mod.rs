@@ -6,5 +6,6 @@ pub mod manifest;
 pub mod patch;
 pub mod report;
 pub mod restored;
+pub mod rule_docs;
 pub mod sink;
 pub mod terminal;

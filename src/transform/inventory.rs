@@ -41,7 +41,7 @@ pub fn is_target(resource: &Resource<'_>) -> bool {
     match resource.kind {
         Kind::FlinkDeployment => resource.job().is_some(),
         Kind::FlinkSessionJob => true,
-        Kind::FlinkStateSnapshot => false,
+        Kind::FlinkStateSnapshot | Kind::FlinkBlueGreenDeployment => false,
     }
 }
 

@@ -1,5 +1,7 @@
 //! `cargo xtask schemas`: regenerate `schemas/<release>/<kind>.json` from the CRDs in `schemas/crds/`.
 //! `cargo xtask schemas --check`: fail if the committed schemas differ from what the CRDs give.
+//! `cargo xtask docs`: rewrite the README's rule tables from the rule registry (`--check`: fail if
+//! they differ).
 
 mod crd;
 mod factor;
@@ -17,7 +19,9 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["schemas"] => write_schemas(&repo_root()),
         ["schemas", "--check"] => check_schemas(&repo_root()),
-        _ => Err("usage: cargo xtask schemas [--check]".to_owned()),
+        ["docs"] => write_docs(&repo_root()),
+        ["docs", "--check"] => check_docs(&repo_root()),
+        _ => Err("usage: cargo xtask schemas|docs [--check]".to_owned()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -39,7 +43,11 @@ fn repo_root() -> PathBuf {
 fn generate(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
     let mut out = Vec::new();
     for release in Release::ALL {
-        for kind in Kind::ALL {
+        // The binary embeds exactly these: `flink_backup::schemas::serves` says which exist.
+        for kind in Kind::ALL
+            .into_iter()
+            .filter(|&k| flink_backup::schemas::serves(release, k))
+        {
             let crd_path = root
                 .join("schemas/crds")
                 .join(release.patch())
@@ -90,10 +98,39 @@ fn check_schemas(root: &Path) -> Result<(), String> {
     }
 }
 
+/// The README as it should read: its rule tables generated from the registry.
+fn readme_with_docs(root: &Path) -> Result<(PathBuf, String, String), String> {
+    let path = root.join("README.md");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let generated = flink_backup::output::rule_docs::splice_into(&text)?;
+    Ok((path, text, generated))
+}
+
+fn write_docs(root: &Path) -> Result<(), String> {
+    let (path, _, generated) = readme_with_docs(root)?;
+    std::fs::write(&path, generated).map_err(|e| format!("{}: {e}", path.display()))?;
+    println!("wrote the rule tables in README.md");
+    Ok(())
+}
+
+fn check_docs(root: &Path) -> Result<(), String> {
+    let (_, text, generated) = readme_with_docs(root)?;
+    if text == generated {
+        Ok(())
+    } else {
+        Err("README.md's rule tables differ from the rule registry; run `cargo xtask docs`".into())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
     fn committed_schemas_match_the_crds() {
         super::check_schemas(&super::repo_root()).unwrap();
+    }
+
+    #[test]
+    fn the_readme_rule_tables_match_the_registry() {
+        super::check_docs(&super::repo_root()).unwrap();
     }
 }

@@ -1,4 +1,4 @@
-//! GitHub Actions workflow commands: `::error file=..,line=..,col=..,title=..::message`.
+//! GitHub Actions workflow commands: `::error file=..,line=..,col=..,title=family/rule::message`.
 
 use std::io::{self, Write};
 
@@ -26,7 +26,7 @@ impl Report for Github {
                 property(&f.file),
                 f.line,
                 f.column,
-                property(f.rule.id()),
+                property(&format!("{}/{}", f.rule.family(), f.rule.id())),
                 data(&f.message),
                 data(&path)
             )?;

@@ -95,7 +95,7 @@ impl Report for Junit {
                     writeln!(
                         out,
                         r#"      <failure type="{}" message="{}">{}:{}:{}: {} ({})</failure>"#,
-                        xml(e.rule.id()),
+                        xml(&format!("{}/{}", e.rule.family(), e.rule.id())),
                         xml(&e.message),
                         xml(&e.file),
                         e.line,
