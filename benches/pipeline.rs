@@ -28,6 +28,7 @@ fn documents(text: &str) -> Vec<Document> {
     let source = Source {
         name: "bench.yaml".into(),
         text: text.to_owned(),
+        bom: false,
     };
     entries(&source, &ReadOptions::default())
         .into_iter()

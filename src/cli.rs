@@ -176,6 +176,11 @@ pub struct BackupArgs {
     #[arg(long, conflicts_with_all = ["checkpoint", "name", "generate_name", "path", "format_type", "backoff_limit", "dispose_on_delete", "label"])]
     pub trigger_nonce: bool,
 
+    /// With --trigger-nonce: write the target in the tool's own layout instead of editing its
+    /// saved text (whose comments, quoting and layout are kept by default)
+    #[arg(long, requires = "trigger_nonce")]
+    pub canonical: bool,
+
     /// Back up only this resource: KIND/NAME or NAMESPACE/KIND/NAME (repeatable; kinds by name or
     /// short name, e.g. flinkdep/app, flink/sessionjob/job)
     #[arg(long, value_name = "TARGET")]
@@ -238,9 +243,20 @@ pub struct RestoreArgs {
     #[arg(long)]
     pub redeploy: bool,
 
-    /// Show a unified diff of the saved form against the restore form instead of the manifest
-    #[arg(long, conflicts_with = "output")]
+    /// Show a unified diff of each input file against the file with its resources restored,
+    /// instead of the manifests
+    #[arg(long, conflicts_with_all = ["output", "in_place"])]
     pub diff: bool,
+
+    /// With --diff: exit 1 when the restore changes something, 0 when not (as `git diff
+    /// --exit-code`)
+    #[arg(long, requires = "diff")]
+    pub exit_code: bool,
+
+    /// Write YAML in the tool's own layout instead of editing the saved text (whose comments,
+    /// quoting and layout are kept by default)
+    #[arg(long)]
+    pub canonical: bool,
 
     /// Restore only this resource: KIND/NAME or NAMESPACE/KIND/NAME (repeatable; kinds by name or
     /// short name, e.g. flinkdep/app, flink/sessionjob/job)

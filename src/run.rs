@@ -10,10 +10,12 @@ use crate::input::{self, Document, InputPath, Loaded, ReadOptions};
 use crate::krm::{self, Requested};
 use crate::model::kind::Kind;
 use crate::model::operator_config::OperatorConfig;
-use crate::output::manifest::{self, ManifestFormat};
+use crate::model::resource::{Classified, classify};
+use crate::output::manifest::{ManifestFormat, ManifestStream};
 use crate::output::report;
 use crate::output::restored::{Mode, RestoredWriter};
 use crate::output::sink::{self, Destination};
+use crate::output::spliced::Editor;
 use crate::output::terminal;
 use crate::refusal::{Refusal, Refused};
 use crate::schemas;
@@ -221,11 +223,24 @@ fn backup_command(args: BackupArgs) -> Result<u8, Usage> {
     ) {
         return Ok(code);
     }
-    emit(
-        manifest::render(&outputs, args.output).as_bytes(),
-        &args.sink,
-        &paths,
-    )?;
+    let mut stream = ManifestStream::new(args.output, outputs.len());
+    let mut editor = Editor::new(args.canonical, false);
+    for made in &plan.manifests {
+        match (&made.edit, args.output) {
+            (Some(edit), ManifestFormat::Yaml) => {
+                let saved = &documents[made.target];
+                let label = match classify(&saved.value) {
+                    Classified::Flink(r) => r.id().to_string(),
+                    _ => "the target".to_owned(),
+                };
+                let (text, marked) = editor.yaml(saved, &label, edit, &made.manifest);
+                stream.push_text(&text, marked);
+            }
+            _ => stream.push(&made.manifest),
+        }
+    }
+    print_notes(&editor.notes);
+    emit(stream.finish().as_bytes(), &args.sink, &paths)?;
     Ok(OK)
 }
 
@@ -256,15 +271,8 @@ fn restore_command(args: RestoreArgs) -> Result<u8, Usage> {
     };
     let documents = &input.documents;
     let mode = match in_place_file(&args.sink, &paths) {
-        Some(file) => match input::read_source(&file) {
-            Ok(Ok(source)) => Mode::InPlace {
-                name: file.display_name(),
-                text: source.text,
-            },
-            Ok(Err(defect)) => {
-                return Ok(refuse("restore", &[Refusal::general(defect.error.message)]));
-            }
-            Err(e) => return Err(Usage(e.to_string())),
+        Some(file) => Mode::InPlace {
+            name: file.display_name().into(),
         },
         None if args.diff => Mode::Diff {
             colour: terminal::stdout_colour(),
@@ -276,9 +284,9 @@ fn restore_command(args: RestoreArgs) -> Result<u8, Usage> {
         },
     };
     // One resource at a time: its restore form is made, gated, written and dropped.
-    let mut writer = RestoredWriter::new(mode, documents, plan.resources.len());
+    let mut writer = RestoredWriter::new(mode, args.canonical, documents, plan.resources.len());
     let mut refusals = Vec::new();
-    for r in &plan.resources {
+    for (index, r) in plan.resources.iter().enumerate() {
         let value = match r.apply(documents) {
             Ok(value) => value,
             Err(refusal) => {
@@ -292,22 +300,27 @@ fn restore_command(args: RestoreArgs) -> Result<u8, Usage> {
         };
         let cluster = r.cluster.map(|i| &documents[i].value);
         match gate::check_one(&outgoing, cluster, &check) {
-            Ok(()) => writer.push(r, value),
+            Ok(()) => writer.push(index, r, value),
             Err(reasons) => refusals.extend(reasons),
         }
     }
     if !refusals.is_empty() {
         return Ok(refuse("restore", &refusals));
     }
-    let text = match writer.finish(&plan.resources) {
-        Ok(text) => text,
+    let written = match writer.finish(&plan.resources) {
+        Ok(written) => written,
         Err(why) => return Ok(refuse("restore", &[Refusal::general(why)])),
     };
     print_notes(&plan.notes);
-    emit(text.as_bytes(), &args.sink, &paths)?;
+    print_notes(&written.notes);
+    emit(written.text.as_bytes(), &args.sink, &paths)?;
     // The documents are freed by the process's exit, not one by one.
     std::mem::forget(input);
-    Ok(OK)
+    Ok(if args.exit_code && written.changed {
+        FAILED
+    } else {
+        OK
+    })
 }
 
 /// The input that `-O FILE --in-place` rewrites, when FILE is one of the inputs.

@@ -5,8 +5,11 @@ Usage: fidelity.py BINARY OPERATOR_CONFIG FILE...
 For each file given: a COMPLETED FlinkStateSnapshot is added for every restorable resource in it,
 the whole is piped through `flink-backup restore`, and every output document, read back by PyYAML,
 must equal its input document read by PyYAML, except at the paths the restore is documented to
-change. Exit 0 when all match; otherwise print every difference and exit 1.
+change; and the YAML (an edit of the saved text) must read as the `-o json` output says. Exit 0
+when all match; otherwise print every difference and exit 1.
 """
+
+import json
 
 import datetime
 import subprocess
@@ -112,6 +115,15 @@ def check_file(binary, operator_config, path):
         return 0, [f"{path}: restore failed: {run.stderr.decode()}"]
     problems = []
     outputs = [as_kubectl_sees(d) for d in yaml.safe_load_all(run.stdout) if d is not None]
+    as_json = subprocess.run([binary, "restore", "-o", "json", "--operator-config", operator_config],
+                             input=stream.encode(), capture_output=True)
+    parsed = json.loads(as_json.stdout) if as_json.returncode == 0 else None
+    if parsed is None:
+        problems.append(f"{path}: restore -o json failed: {as_json.stderr.decode()}")
+    else:
+        items = parsed["items"] if parsed.get("kind") == "List" else [parsed]
+        if items != outputs:
+            problems.append(f"{path}: the YAML reads differently from -o json\n  yaml {outputs}\n  json {items}")
     by_identity = {(d.get("kind"), (d.get("metadata") or {}).get("name"),
                     (d.get("metadata") or {}).get("namespace")): d for d in docs}
     for out in outputs:

@@ -124,6 +124,30 @@ fn krm_results_carry_the_resource_the_field_and_the_file() {
 }
 
 #[test]
+fn krm_restore_keeps_the_annotations_kustomize_relies_on() {
+    let annotated = std::fs::read_to_string(fixture("splice/commented.yaml"))
+        .unwrap()
+        .replace(
+            "  namespace: flink\n",
+            "  namespace: flink\n  annotations:\n    config.kubernetes.io/index: '0'\n    internal.config.kubernetes.io/path: deploy/analytics.yaml\n",
+        );
+    let config = "  apiVersion: flink-backup.krm/v1alpha1\n  kind: FlinkRestore\n  metadata: {name: r}\n  spec: {savepointPath: 's3://flink-state/sp/savepoint-1'}\n";
+    let out = Run::new(&[])
+        .stdin(resource_list(config, &indent(&annotated)))
+        .run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let item = &docs(&out.stdout)[0]["items"][0];
+    assert_eq!(
+        item["metadata"]["annotations"],
+        serde_json::json!({"config.kubernetes.io/index": "0", "internal.config.kubernetes.io/path": "deploy/analytics.yaml"})
+    );
+    assert_eq!(
+        item["spec"]["job"]["initialSavepointPath"],
+        "s3://flink-state/sp/savepoint-1"
+    );
+}
+
+#[test]
 fn krm_function_config_unknown_fields_and_kinds_are_errors() {
     let item =
         indent(&std::fs::read_to_string(fixture("rules/schema-violation/pass.yaml")).unwrap());

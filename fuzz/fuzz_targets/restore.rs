@@ -34,7 +34,10 @@ fuzz_target!(|data: &[u8]| {
         for r in &first.resources {
             let Ok(restored) = r.apply(&input.documents) else { continue };
             let saved = &input.documents[r.document].value;
-            let _ = flink_backup::output::diff::render_one("fuzz", saved, &restored, false);
+            let (before, after) = (flink_backup::yaml::to_yaml(saved), flink_backup::yaml::to_yaml(&restored));
+            let _ = flink_backup::output::diff::unified("fuzz", &before, &after, false);
+            // The restore form as an edit of the saved text: proven, or declined.
+            let _ = flink_backup::output::spliced::patched_text(&before, saved, &[("", &r.patch)], &restored);
             let doc = TransformInput::of(vec![Document {
                 origin: input.documents[r.document].origin.clone(),
                 value: restored,

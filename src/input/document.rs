@@ -293,6 +293,7 @@ mod tests {
         Source {
             name: "t.yaml".into(),
             text: text.into(),
+            bom: false,
         }
     }
 

@@ -124,7 +124,10 @@ pub fn stdin_bytes() -> std::io::Result<&'static [u8]> {
 /// One file's (or stdin's) text.
 pub struct Source {
     pub name: Arc<str>,
+    /// The text, without a byte-order mark.
     pub text: String,
+    /// Whether the bytes began with a UTF-8 byte-order mark, which a rewrite keeps.
+    pub bom: bool,
 }
 
 /// Reads a whole source; decoding problems become a document-level error, not a usage error.
@@ -152,11 +155,12 @@ pub struct SourceDefect {
 }
 
 pub fn decode(name: Arc<str>, mut bytes: Vec<u8>) -> Result<Source, SourceDefect> {
-    if bytes.starts_with(b"\xEF\xBB\xBF") {
+    let bom = bytes.starts_with(b"\xEF\xBB\xBF");
+    if bom {
         bytes.drain(..3);
     }
     match String::from_utf8(bytes) {
-        Ok(text) => Ok(Source { name, text }),
+        Ok(text) => Ok(Source { name, text, bom }),
         Err(e) => {
             let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
             let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;

@@ -413,6 +413,7 @@ fn stderr_line(r: &KrmResult, documents: &[Document]) -> String {
             let source = Source {
                 name: doc.origin.file.clone(),
                 text,
+                bom: false,
             };
             let problem =
                 Problem::new(r.rule.unwrap_or(Rule::SchemaViolation), pointer.clone(), "");

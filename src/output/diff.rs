@@ -1,17 +1,25 @@
-//! `--diff`: the saved form against the output form, as a unified diff for a human to review.
+//! `--diff`: a file against what the restore makes of it, as a unified diff with the file's name
+//! (three lines of context), for a human to review or `git apply` to take.
 
-use serde_json::Value;
 use similar::{ChangeTag, TextDiff};
 
 use crate::output::terminal;
-use crate::yaml;
 
-/// One resource: its saved form against its restore form, labelled `Kind/namespace/name`.
-pub fn render_one(label: &str, saved: &Value, restored: &Value, colour: bool) -> String {
-    let before = yaml::to_yaml(saved);
-    let after = yaml::to_yaml(restored);
-    let mut out = format!("--- {label} (saved)\n+++ {label} (restore form)\n");
-    let diff = TextDiff::from_lines(&before, &after);
+/// `before` and `after`, the texts of file `name`; empty when they are the same.
+pub fn unified(name: &str, before: &str, after: &str, colour: bool) -> String {
+    if before == after {
+        return String::new();
+    }
+    let name = terminal::escape(name);
+    // git's a/ and b/ prefixes for a relative path; an absolute one is named as it is, as
+    // `diff -u` does.
+    let (a, b) = if name.starts_with('/') {
+        ("", "")
+    } else {
+        ("a/", "b/")
+    };
+    let mut out = format!("--- {a}{name}\n+++ {b}{name}\n");
+    let diff = TextDiff::from_lines(before, after);
     for hunk in diff.unified_diff().context_radius(3).iter_hunks() {
         out.push_str(&format!("{}\n", hunk.header()));
         for change in hunk.iter_changes() {
@@ -20,13 +28,34 @@ pub fn render_one(label: &str, saved: &Value, restored: &Value, colour: bool) ->
                 ChangeTag::Insert => ('+', "\x1b[32m"),
                 ChangeTag::Equal => (' ', ""),
             };
-            let line = terminal::escape(change.value().trim_end_matches('\n')).into_owned();
+            let text = change.value();
+            let line = terminal::escape(text.trim_end_matches('\n').trim_end_matches('\r'));
             if colour && !paint.is_empty() {
                 out.push_str(&format!("{paint}{sign}{line}\x1b[0m\n"));
             } else {
                 out.push_str(&format!("{sign}{line}\n"));
             }
+            if !text.ends_with('\n') {
+                out.push_str("\\ No newline at end of file\n");
+            }
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_unified_diff_git_can_apply() {
+        let before = "a: 1\nb: 2\nc: 3\n";
+        let after = "a: 1\nb: 5\nc: 3\n";
+        assert_eq!(
+            unified("f.yaml", before, after, false),
+            "--- a/f.yaml\n+++ b/f.yaml\n@@ -1,3 +1,3 @@\n a: 1\n-b: 2\n+b: 5\n c: 3\n"
+        );
+        assert_eq!(unified("f.yaml", before, before, false), "");
+        assert!(unified("f", "a", "b", false).ends_with("+b\n\\ No newline at end of file\n"));
+    }
 }

@@ -62,6 +62,23 @@ impl ManifestStream {
         self.written += 1;
     }
 
+    /// A YAML document already written (an edit of its saved text); `marked` when it carries
+    /// its own `---` line.
+    pub fn push_text(&mut self, text: &str, marked: bool) {
+        if !marked {
+            self.text.push_str(if text.contains("\r\n") {
+                "---\r\n"
+            } else {
+                "---\n"
+            });
+        }
+        self.text.push_str(text);
+        if !text.ends_with('\n') {
+            self.text.push('\n');
+        }
+        self.written += 1;
+    }
+
     pub fn finish(mut self) -> String {
         if self.format == ManifestFormat::Json && self.count != 1 {
             if self.written == 0 {

@@ -7,5 +7,7 @@ pub mod patch;
 pub mod report;
 pub mod restored;
 pub mod rule_docs;
+pub mod saved_file;
 pub mod sink;
+pub mod spliced;
 pub mod terminal;

@@ -1,7 +1,11 @@
 //! Where the resources in their restore form go, one at a time: a YAML stream, JSON, the patch,
-//! a diff, or back into the file they were read from (`-O FILE --in-place`).
+//! a diff of their files, or back into the file they were read from (`-O FILE --in-place`).
+//!
+//! YAML is written as an edit of the saved text (comments, quoting and layout kept) unless
+//! `canonical` is asked for or the edit cannot be proven; each fallback is noted for stderr.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -9,6 +13,7 @@ use super::diff;
 use super::in_place::{self, Replacement};
 use super::manifest::{ManifestFormat, ManifestStream};
 use super::patch;
+use super::spliced::Editor;
 use crate::input::Document;
 use crate::model::resource::{Classified, ResourceId, classify};
 use crate::transform::restore::Restored;
@@ -17,93 +22,140 @@ use crate::transform::restore::Restored;
 pub enum Mode {
     Manifests(ManifestFormat),
     Patch,
+    /// A unified diff of each input file against the file with its resources restored.
     Diff {
         colour: bool,
     },
-    /// Back into the input file `name`, whose text is `text`.
+    /// Back into the input file `name`.
     InPlace {
-        name: String,
-        text: String,
+        name: Arc<str>,
     },
 }
+
+/// What the writer made: the output, what to tell the user, and whether anything changed.
+pub struct Written {
+    pub text: String,
+    pub notes: Vec<String>,
+    /// Whether the output differs from the input (`--exit-code`).
+    pub changed: bool,
+}
+
+/// A document of a file to rewrite: its index, its resource's index in the plan, its new form.
+type Rewrite = (usize, usize, Value);
 
 pub struct RestoredWriter<'a> {
     mode: Mode,
     documents: &'a [Document],
     stream: Option<ManifestStream>,
-    text: String,
+    editor: Editor,
     /// For `InPlace`: the file's copy of each resource, by who it is.
     copies: HashMap<ResourceId, usize>,
-    /// For `InPlace`: each restored resource's copy in the file (by document index), and what it
-    /// becomes.
-    in_place: Vec<(usize, Value)>,
+    /// For `InPlace` and `Diff`: per file, in the order first met, the documents to rewrite.
+    rewrites: Vec<(Arc<str>, Vec<Rewrite>)>,
     appended: Vec<Value>,
+    notes: Vec<String>,
+    changed: bool,
 }
 
 impl<'a> RestoredWriter<'a> {
-    pub fn new(mode: Mode, documents: &'a [Document], count: usize) -> RestoredWriter<'a> {
+    pub fn new(
+        mode: Mode,
+        canonical: bool,
+        documents: &'a [Document],
+        count: usize,
+    ) -> RestoredWriter<'a> {
         let stream = match &mode {
             Mode::Manifests(format) => Some(ManifestStream::new(*format, count)),
             _ => None,
         };
         let copies = match &mode {
-            Mode::InPlace { name, .. } => copies_in_file(documents, name),
+            Mode::InPlace { name } => copies_in_file(documents, name),
             _ => HashMap::new(),
         };
+        let whole_files = matches!(mode, Mode::Diff { .. } | Mode::InPlace { .. });
         RestoredWriter {
             mode,
             documents,
             stream,
-            text: String::new(),
+            editor: Editor::new(canonical, whole_files),
             copies,
-            in_place: Vec::new(),
+            rewrites: Vec::new(),
             appended: Vec::new(),
+            notes: Vec::new(),
+            changed: false,
         }
     }
 
-    /// Writes one resource in its restore form.
-    pub fn push(&mut self, restored: &Restored, value: Value) {
+    /// Writes resource `index` of the plan, `restored`, in its restore form `value`.
+    pub fn push(&mut self, index: usize, restored: &Restored, value: Value) {
+        let saved = &self.documents[restored.document];
+        self.changed |= saved.value != value;
         match &self.mode {
+            Mode::Manifests(ManifestFormat::Yaml) => {
+                let label = restored.id.to_string();
+                let (text, marked) = self.editor.yaml(saved, &label, &restored.patch, &value);
+                if let Some(stream) = &mut self.stream {
+                    stream.push_text(&text, marked);
+                }
+            }
             Mode::Manifests(_) => {
                 if let Some(stream) = &mut self.stream {
                     stream.push(&value);
                 }
             }
             Mode::Patch => {}
-            Mode::Diff { colour } => {
-                let saved = &self.documents[restored.document].value;
-                self.text.push_str(&diff::render_one(
-                    &restored.id.to_string(),
-                    saved,
-                    &value,
-                    *colour,
-                ));
+            Mode::Diff { .. } => {
+                let file = saved.origin.file.clone();
+                self.rewrite_in(file, restored.document, index, value);
             }
-            Mode::InPlace { .. } => match self.copies.get(&restored.id) {
-                Some(&copy) => self.in_place.push((copy, value)),
+            Mode::InPlace { name } => match self.copies.get(&restored.id) {
+                Some(&copy) => {
+                    let name = name.clone();
+                    self.rewrite_in(name, copy, index, value);
+                }
                 None => self.appended.push(value),
             },
         }
     }
 
+    fn rewrite_in(&mut self, file: Arc<str>, document: usize, index: usize, value: Value) {
+        match self.rewrites.iter_mut().find(|(f, _)| *f == file) {
+            Some((_, list)) => list.push((document, index, value)),
+            None => self.rewrites.push((file, vec![(document, index, value)])),
+        }
+    }
+
     /// The whole output, or why it cannot be written.
-    pub fn finish(self, all: &[Restored]) -> Result<String, String> {
-        match self.mode {
-            Mode::Manifests(_) => Ok(self.stream.map(ManifestStream::finish).unwrap_or_default()),
-            Mode::Patch => Ok(patch::render(all)),
-            Mode::Diff { .. } => Ok(self.text),
-            Mode::InPlace { name, text } => {
-                let by_origin: Vec<Replacement<'_>> = self
-                    .in_place
-                    .iter()
-                    .map(|(copy, restored)| Replacement {
-                        origin: &self.documents[*copy].origin,
-                        saved: &self.documents[*copy].value,
-                        restored,
-                    })
-                    .collect();
-                let mut out =
-                    in_place::rewrite(&text, &by_origin).map_err(|why| format!("{name}: {why}"))?;
+    pub fn finish(mut self, all: &[Restored]) -> Result<Written, String> {
+        let text = match &self.mode {
+            Mode::Manifests(_) => self
+                .stream
+                .take()
+                .map(ManifestStream::finish)
+                .unwrap_or_default(),
+            Mode::Patch => patch::render(all),
+            Mode::Diff { colour } => {
+                let colour = *colour;
+                let mut out = String::new();
+                for (name, list) in std::mem::take(&mut self.rewrites) {
+                    let (before, after) = self.rewritten(&name, &list, all)?;
+                    let after = after.trim_start_matches('\u{feff}');
+                    out.push_str(&diff::unified(&name, &before, after, colour));
+                }
+                out
+            }
+            Mode::InPlace { name } => {
+                let name = name.clone();
+                let list = std::mem::take(&mut self.rewrites)
+                    .into_iter()
+                    .flat_map(|(_, list)| list)
+                    .collect::<Vec<_>>();
+                let (before, mut out) = self.rewritten(&name, &list, all)?;
+                if out.trim_start_matches('\u{feff}') == before && self.appended.is_empty() {
+                    self.notes.push(format!(
+                        "{name} already holds the restore form: it is left as it was"
+                    ));
+                }
                 if !self.appended.is_empty() {
                     if !out.is_empty() && !out.ends_with('\n') {
                         out.push('\n');
@@ -111,9 +163,44 @@ impl<'a> RestoredWriter<'a> {
                     let values: Vec<&Value> = self.appended.iter().collect();
                     out.push_str(&super::manifest::render(&values, ManifestFormat::Yaml));
                 }
-                Ok(out)
+                out
             }
-        }
+        };
+        Ok(Written {
+            text,
+            notes: self.notes.into_iter().chain(self.editor.notes).collect(),
+            changed: self.changed,
+        })
+    }
+
+    /// File `name` as it is (without a byte-order mark), and with `list` written into it.
+    fn rewritten(
+        &mut self,
+        name: &Arc<str>,
+        list: &[Rewrite],
+        all: &[Restored],
+    ) -> Result<(String, String), String> {
+        let documents = self.documents;
+        let canonical = self.editor.canonical();
+        let file = self
+            .editor
+            .files()
+            .get(name)
+            .map_err(|why| format!("{name}: {why}"))?;
+        let replacements: Vec<Replacement<'_>> = list
+            .iter()
+            .map(|(document, index, value)| Replacement {
+                origin: &documents[*document].origin,
+                saved: &documents[*document].value,
+                patch: &all[*index].patch,
+                restored: value,
+            })
+            .collect();
+        let (after, notes) = in_place::rewrite(file, &replacements, canonical)
+            .map_err(|why| format!("{name}: {why}"))?;
+        let before = file.text.clone();
+        self.notes.extend(notes);
+        Ok((before, after))
     }
 }
 

@@ -476,6 +476,7 @@ mod tests {
         let source = Source {
             name: "t.yaml".into(),
             text: text.into(),
+            bom: false,
         };
         let documents = entries(&source, &ReadOptions::default())
             .into_iter()

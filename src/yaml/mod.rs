@@ -7,9 +7,12 @@
 mod block_subset;
 mod read;
 mod scalar;
+mod splice;
+pub mod tree;
 mod write;
 
 pub use read::{
     DocumentReader, DuplicateKey, Limits, LoadedDocument, Pos, Positions, YamlError, read_positions,
 };
-pub use write::{to_yaml, to_yaml_stream};
+pub use splice::{Declined, Edit, splice};
+pub use write::{entry_lines, inline_scalar, key_text, to_yaml, to_yaml_stream};

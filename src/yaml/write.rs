@@ -38,6 +38,39 @@ pub fn to_yaml_stream<'a>(values: impl IntoIterator<Item = &'a Value>) -> String
     out
 }
 
+/// One scalar as it would follow `key: ` at `indent`, or `None` when it would take more than
+/// one line (a literal block): for splicing a value into a line of its own.
+pub fn inline_scalar(value: &Value, indent: usize) -> Option<String> {
+    if value.is_object() || value.is_array() {
+        return None;
+    }
+    let mut out = String::new();
+    write_scalar(&mut out, value, indent);
+    (!out.contains('\n')).then_some(out)
+}
+
+/// `key: value` at `indent`, as whole lines (each ending in `eol`): what a mapping at that
+/// indentation gains when the key is added.
+pub fn entry_lines(key: &str, value: &Value, indent: usize, eol: &str) -> String {
+    let mut out = String::new();
+    pad(&mut out, indent);
+    let mut single = serde_json::Map::new();
+    single.insert(key.to_owned(), value.clone());
+    write_map(&mut out, &single, indent);
+    if eol == "\n" {
+        out
+    } else {
+        out.replace('\n', eol)
+    }
+}
+
+/// A key as a mapping writes it (plain when safe, else double-quoted), for flow mappings.
+pub fn key_text(key: &str) -> String {
+    let mut out = String::new();
+    write_key(&mut out, key);
+    out
+}
+
 fn write_map(out: &mut String, map: &serde_json::Map<String, Value>, indent: usize) {
     for (i, (key, value)) in map.iter().enumerate() {
         if i > 0 {

@@ -12,6 +12,7 @@ use crate::model::resource::Resource;
 use crate::model::target::TargetSelector;
 use crate::refusal::{Refusal, Refused};
 use crate::transform::restore::form::{apply_in_order, cleanup_ops, to_patch};
+use json_patch::Patch;
 
 #[derive(Debug, Clone, Default)]
 pub struct BackupOptions {
@@ -37,6 +38,8 @@ pub struct BackupOptions {
 pub struct Made {
     pub manifest: Value,
     pub target: usize,
+    /// For `--trigger-nonce`: the edit of the target that `manifest` is.
+    pub edit: Option<Patch>,
 }
 
 #[derive(Debug, Default)]
@@ -123,16 +126,17 @@ pub fn plan(input: &TransformInput, options: &BackupOptions) -> Result<Plan, Ref
             }
         }
         let manifest = if options.trigger_nonce {
-            trigger_nonce_form(resource)
+            trigger_nonce_form(resource).map(|(m, patch)| (m, Some(patch)))
         } else {
-            snapshot_manifest(resource, options)
+            snapshot_manifest(resource, options).map(|m| (m, None))
         };
         match manifest {
-            Ok(m) => {
+            Ok((m, edit)) => {
                 ready.push(TargetSelector::of(resource).to_string());
                 plan.manifests.push(Made {
                     manifest: m,
                     target: target.index,
+                    edit,
                 });
             }
             Err(why) => refusals.push(Refusal::about(resource, why)),
@@ -208,7 +212,7 @@ fn snapshot_manifest(target: &Resource<'_>, options: &BackupOptions) -> Result<V
 
 /// IBM Event Processing 1.2's procedure, for operators without snapshot resources: bump
 /// `savepointTriggerNonce` so the operator takes a savepoint on apply.
-fn trigger_nonce_form(target: &Resource<'_>) -> Result<Value, String> {
+fn trigger_nonce_form(target: &Resource<'_>) -> Result<(Value, Patch), String> {
     let job = target.job().ok_or("has no spec.job")?;
     let previous = job
         .get("savepointTriggerNonce")
@@ -218,7 +222,8 @@ fn trigger_nonce_form(target: &Resource<'_>) -> Result<Value, String> {
     ops.push(json!({"op": "add", "path": "/spec/job/upgradeMode", "value": "savepoint"}));
     ops.push(json!({"op": "add", "path": "/spec/job/state", "value": "running"}));
     ops.push(json!({"op": "add", "path": "/spec/job/savepointTriggerNonce", "value": previous.saturating_add(1)}));
+    let patch = to_patch(ops);
     let mut out = target.value.clone();
-    apply_in_order(&mut out, &to_patch(ops))?;
-    Ok(out)
+    apply_in_order(&mut out, &patch)?;
+    Ok((out, patch))
 }
