@@ -12,6 +12,7 @@ use crate::model::savepoint_path;
 use crate::model::target::TargetSelector;
 use crate::output::manifest::ManifestFormat;
 use crate::output::report::Format;
+use crate::transform::restore::relocate::Relocation;
 
 pub const EXIT_CODES: &str = "\
 Exit codes:
@@ -262,6 +263,51 @@ pub struct RestoreArgs {
     /// short name, e.g. flinkdep/app, flink/sessionjob/job)
     #[arg(long, value_name = "TARGET")]
     pub target: Vec<TargetSelector>,
+
+    /// Write the restore forms into this namespace (a DR cluster, or a copy beside the original);
+    /// session jobs move with their cluster
+    #[arg(long, value_name = "NS", value_parser = parse_namespace)]
+    pub namespace: Option<String>,
+
+    /// Move the savepoint path and the checkpoint, savepoint and HA directories that start with
+    /// FROM to TO (repeatable), e.g. file:/opt/flink/volume=s3://bucket/flink
+    #[arg(long, value_name = "FROM=TO")]
+    pub relocate: Vec<Relocation>,
+
+    /// Write NO_CLAIM where the configuration would let the restored job claim (and later
+    /// delete) the savepoint
+    #[arg(long, conflicts_with = "allow_claim")]
+    pub no_claim: bool,
+
+    /// Restore although the configuration claims the savepoint (CLAIM)
+    #[arg(long)]
+    pub allow_claim: bool,
+
+    /// Restore although the savepoint is on no PersistentVolumeClaim the restored pods mount
+    #[arg(long)]
+    pub allow_unreachable_savepoint: bool,
+
+    /// Restore although the input holds the deployment's HA ConfigMaps
+    #[arg(long)]
+    pub allow_ha_metadata: bool,
+}
+
+/// A Kubernetes namespace name (a DNS-1123 label).
+fn parse_namespace(s: &str) -> Result<String, String> {
+    let valid = !s.is_empty()
+        && s.len() <= 63
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-');
+    if valid {
+        Ok(s.to_owned())
+    } else {
+        Err(format!(
+            "{s:?} is not a namespace name: lower-case letters, digits and '-', at most 63, \
+             starting and ending with a letter or digit"
+        ))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -22,6 +22,7 @@ use crate::schemas;
 use crate::transform::backup::{self, BackupOptions};
 use crate::transform::gate::{self, Outgoing};
 use crate::transform::inventory::TransformInput;
+use crate::transform::restore::hazards::Allowances;
 use crate::transform::restore::{self, RestoreOptions, source::SourceOptions};
 use crate::validate;
 
@@ -183,6 +184,7 @@ fn backup_command(args: BackupArgs) -> Result<u8, Usage> {
         format_type: args.format_type,
         path: args.path,
         backoff_limit: args.backoff_limit,
+        release: args.input.operator_version.unwrap_or_default(),
         dispose_on_delete: args.dispose_on_delete,
         labels: args.label,
         checkpoint: args.checkpoint,
@@ -245,6 +247,7 @@ fn backup_command(args: BackupArgs) -> Result<u8, Usage> {
 }
 
 fn restore_command(args: RestoreArgs) -> Result<u8, Usage> {
+    let check = check_options(&args.input)?;
     let options = RestoreOptions {
         source: SourceOptions {
             savepoint_path: args.savepoint_path,
@@ -255,13 +258,21 @@ fn restore_command(args: RestoreArgs) -> Result<u8, Usage> {
         allow_non_restored_state: args.allow_non_restored_state,
         redeploy: args.redeploy,
         targets: args.target,
+        namespace: args.namespace,
+        relocations: args.relocate,
+        no_claim: args.no_claim,
+        allow: Allowances {
+            claim: args.allow_claim,
+            unreachable_savepoint: args.allow_unreachable_savepoint,
+            ha_metadata: args.allow_ha_metadata,
+        },
+        operator: check.operator.clone(),
     };
     if let Some(list) = resource_list_on_stdin(&args.input) {
-        let requested = Requested::Restore(options, check_options(&args.input)?);
+        let requested = Requested::Restore(options, check);
         return krm_command(Some((requested, list)));
     }
     let paths = input_paths(&args.input)?;
-    let check = check_options(&args.input)?;
     let Some(input) = load(&args.input, &paths)? else {
         return Ok(FAILED);
     };
@@ -286,6 +297,7 @@ fn restore_command(args: RestoreArgs) -> Result<u8, Usage> {
     // One resource at a time: its restore form is made, gated, written and dropped.
     let mut writer = RestoredWriter::new(mode, args.canonical, documents, plan.resources.len());
     let mut refusals = Vec::new();
+    let mut cluster_forms = std::collections::HashMap::new();
     for (index, r) in plan.resources.iter().enumerate() {
         let value = match r.apply(documents) {
             Ok(value) => value,
@@ -298,9 +310,17 @@ fn restore_command(args: RestoreArgs) -> Result<u8, Usage> {
             value: &value,
             from: Some(&documents[r.document].origin),
         };
-        let cluster = r.cluster.map(|i| &documents[i].value);
+        // A session job is judged with its cluster as it is written (moved, cleaned).
+        let cluster = r
+            .cluster
+            .map(|i| cluster_forms.get(&i).unwrap_or(&documents[i].value));
         match gate::check_one(&outgoing, cluster, &check) {
-            Ok(()) => writer.push(index, r, value),
+            Ok(()) => {
+                if !r.is_target {
+                    cluster_forms.insert(r.document, value.clone());
+                }
+                writer.push(index, r, value)
+            }
             Err(reasons) => refusals.extend(reasons),
         }
     }

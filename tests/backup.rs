@@ -55,6 +55,7 @@ fn the_seed_example() {
     assert_eq!(
         snapshot["spec"],
         json!({
+            "backoffLimit": 3,
             "jobReference": {"kind": "FlinkDeployment", "name": "application-cluster-prod"},
             "savepoint": {"alreadyExists": false, "disposeOnDelete": false}
         })

@@ -17,7 +17,8 @@ import sys
 
 import yaml
 
-SAVEPOINT = "file:/opt/flink/volume/flink-sp/savepoint-fidelity-0001"
+SAVEPOINT = "s3://flink-state/savepoints/savepoint-fidelity-0001"
+DR_NAMESPACE = "flink-dr"
 SERVER_METADATA = [
     "uid", "resourceVersion", "generation", "creationTimestamp", "managedFields", "selfLink",
     "deletionTimestamp", "deletionGracePeriodSeconds", "ownerReferences",
@@ -62,7 +63,7 @@ def snapshot_for(doc):
     return text
 
 
-def expected_restore_form(doc, kind):
+def expected_restore_form(doc, kind, namespace=None):
     out = dict(doc)
     out.pop("status", None)
     meta = dict(out.get("metadata") or {})
@@ -82,6 +83,8 @@ def expected_restore_form(doc, kind):
             meta["finalizers"] = kept
         else:
             meta.pop("finalizers")
+    if namespace:
+        meta["namespace"] = namespace
     out["metadata"] = meta
     if is_target(doc):
         spec = dict(out["spec"])
@@ -137,6 +140,21 @@ def check_file(binary, operator_config, path):
             problems.append(f"{path}: {key} differs\n  expected {expected}\n  got      {out}")
     if len(outputs) < len(targets):
         problems.append(f"{path}: {len(targets)} targets but {len(outputs)} outputs")
+    # Into another namespace (disaster recovery): the same forms, with only the namespace changed.
+    moved = subprocess.run([binary, "restore", "--namespace", DR_NAMESPACE,
+                            "--operator-config", operator_config],
+                           input=stream.encode(), capture_output=True)
+    if moved.returncode != 0:
+        problems.append(f"{path}: restore --namespace failed: {moved.stderr.decode()}")
+    else:
+        for out in (as_kubectl_sees(d) for d in yaml.safe_load_all(moved.stdout) if d is not None):
+            meta = out.get("metadata") or {}
+            matches = [d for d in docs if d.get("kind") == out.get("kind")
+                       and (d.get("metadata") or {}).get("name") == meta.get("name")]
+            expected = expected_restore_form(matches[0], out["kind"], DR_NAMESPACE) if matches else None
+            if out != expected:
+                problems.append(f"{path}: --namespace {DR_NAMESPACE}: {out.get('kind')} "
+                                f"{meta.get('name')} differs\n  expected {expected}\n  got      {out}")
     return len(outputs), problems
 
 

@@ -3,7 +3,7 @@
 mod common;
 
 use common::{Run, fixture};
-use flink_backup::check::registry;
+use flink_backup::check::registry::{self, Family};
 use flink_backup::model::release::Release;
 use serde_json::Value;
 
@@ -62,10 +62,27 @@ impl RuleFixture {
         self.releases.as_ref().is_none_or(|r| r.contains(&release))
     }
 
-    fn run(&self, release: Release) -> (i32, Vec<Value>) {
+    /// What the rule's command says of the fixture: `validate`'s findings, or for the `restore`
+    /// family the refusals `restore` gives (`[restore/<id>]` on stderr), as findings.
+    fn run(&self, release: Release, family: Family) -> (i32, Vec<Value>) {
         let mut args: Vec<&str> = vec!["--operator-version", release.minor()];
         args.extend(self.args.iter().map(String::as_str));
-        rules_found(&self.path, &args)
+        if family != Family::Restore {
+            return rules_found(&self.path, &args);
+        }
+        let mut command = vec!["restore"];
+        command.extend(args);
+        let out = Run::new(&command).arg(&self.path).run();
+        let found = out
+            .stderr
+            .lines()
+            .filter_map(|line| {
+                let start = line.find("[restore/")? + "[restore/".len();
+                let id = &line[start..start + line[start..].find(']')?];
+                Some(serde_json::json!({"rule": id, "severity": "error", "message": line}))
+            })
+            .collect();
+        (out.code, found)
     }
 }
 
@@ -82,7 +99,7 @@ fn every_rule_has_a_fixture_that_triggers_it_and_one_that_passes() {
         );
         for file in fails {
             for release in Release::ALL {
-                let (code, found) = file.run(release);
+                let (code, found) = file.run(release, rule.family);
                 let triggered = found.iter().any(|f| f["rule"] == rule.id);
                 let expected = rule.releases.contains(release) && file.is_about(release);
                 assert_eq!(
@@ -109,7 +126,7 @@ fn every_rule_has_a_fixture_that_triggers_it_and_one_that_passes() {
                 .into_iter()
                 .filter(|&r| rule.releases.contains(r) && file.is_about(r))
             {
-                let (code, found) = file.run(release);
+                let (code, found) = file.run(release, rule.family);
                 assert_eq!(
                     (code, found.len()),
                     (0, 0),
@@ -137,16 +154,17 @@ fn what_each_rule_says() {
                 .rev()
                 .find(|&r| rule.releases.contains(r) && file.is_about(r))
                 .unwrap();
-            let (_, found) = file.run(release);
+            let (_, found) = file.run(release, rule.family);
             report.push_str(&format!("{}/{} at {release}\n", rule.id, file.name));
             for f in found.iter().filter(|f| f["rule"] == rule.id) {
-                report.push_str(&format!(
-                    "  {}:{} {} {}\n",
-                    f["line"],
-                    f["column"],
-                    f["path"].as_str().unwrap(),
-                    f["message"].as_str().unwrap()
-                ));
+                let message = common::relative(f["message"].as_str().unwrap());
+                match f["path"].as_str() {
+                    Some(path) => report.push_str(&format!(
+                        "  {}:{} {path} {message}\n",
+                        f["line"], f["column"]
+                    )),
+                    None => report.push_str(&format!("  {message}\n")),
+                }
             }
         }
     }

@@ -124,9 +124,17 @@ pub fn check_session_job_with(
         Verdict::Checked(problems) => problems,
         Verdict::Skipped => Vec::new(),
     };
-    if let Some(cluster) = cluster.filter(|_| !job.is_canary()) {
+    if job.is_canary() {
+        return problems;
+    }
+    if let Some(cluster) = cluster {
         problems.extend(check_session_job(job, cluster, options));
     }
+    let release = options.judge(cluster.is_some_and(|c| c.ibm)).release;
+    problems.extend(options.policy.judge(
+        backup::session_job_savepoint_dir(job.value, cluster),
+        release,
+    ));
     problems
 }
 
@@ -152,6 +160,17 @@ fn inherited_prerequisites(job: Resource<'_>, cluster: &SessionCluster) -> Vec<P
             p
         })
         .collect()
+}
+
+/// FLINK-39814, for `backup` to say on stderr: where a session job's snapshot-triggered
+/// savepoints land when it sets its own savepoint directory.
+pub fn session_job_savepoint_dir_note(
+    job: Resource<'_>,
+    cluster: Option<&SessionCluster>,
+) -> Option<String> {
+    backup::session_job_savepoint_dir(job.value, cluster)
+        .pop()
+        .map(|p| p.message)
 }
 
 /// Schema violations alone, for any release: the schema stage of the gate.
@@ -217,6 +236,9 @@ fn check_resource(
     }
     problems.extend(operator::check(resource, &judge));
     problems.extend(hygiene::check(resource, judge.release));
+    if resource.kind == Kind::FlinkStateSnapshot {
+        problems.extend(backup::snapshot(resource.value));
+    }
     let spec_at = match resource.kind {
         Kind::FlinkDeployment => Some("/spec"),
         Kind::FlinkBlueGreenDeployment => Some(operator::TEMPLATE_SPEC),

@@ -85,6 +85,12 @@ impl Releases {
         last: Release::NEWEST,
     };
 
+    /// The releases a defect fixed after 1.15 affects (FLINK-39967, FLINK-39814).
+    pub const UP_TO_1_15: Releases = Releases {
+        first: Release::V1_10,
+        last: Release::V1_15,
+    };
+
     pub const fn from(first: Release) -> Releases {
         Releases {
             first,
@@ -778,6 +784,72 @@ rules! {
         summary: "a `file:` (or scheme-less) directory not under a `volumeMount` of `flink-main-container` backed by a `persistentVolumeClaim`, in the pod template that applies",
         why: "`emptyDir` and the container's filesystem lose the savepoint with the pod, `hostPath` with the node",
         fix: "mount a PVC there, or use an object store",
+    },
+    SnapshotBackoffLimitUnset {
+        id: "snapshot-backoff-limit-unset",
+        family: Backup,
+        severity: Warning,
+        releases: Releases::UP_TO_1_15,
+        kinds: &[SN],
+        conditions: [],
+        summary: "a FlinkStateSnapshot still to be taken with no `backoffLimit`, or a negative one (FLINK-39967: operators 1.10 to 1.15 then mark it FAILED at its first error)",
+        why: "the backup is not retried: one transient error (a JobManager restart, a slow object store) and there is no savepoint",
+        fix: "set `spec.backoffLimit` to a few retries, e.g. 3 (`backup` writes 3)",
+    },
+    SessionJobSavepointDirIgnored {
+        id: "session-job-savepoint-dir-ignored",
+        family: Backup,
+        severity: Warning,
+        releases: Releases::UP_TO_1_15,
+        kinds: &[SJ],
+        conditions: [],
+        summary: "a FlinkSessionJob that sets its own savepoint directory (FLINK-39814: operators 1.10 to 1.15 ignore it for snapshot-triggered savepoints)",
+        why: "the snapshot's savepoint lands under the session cluster's directory, not where the job says: the backup is not where you will look for it",
+        fix: "set the savepoint directory on the session cluster, and look for the savepoint there",
+    },
+    SavepointClaimed {
+        id: "savepoint-claimed",
+        family: Restore,
+        severity: Error,
+        releases: Releases::ALL,
+        kinds: &[FD],
+        conditions: [],
+        summary: "the restored deployment's configuration asks Flink to claim the savepoint: `CLAIM` under `execution.state-recovery.claim-mode` (Flink 1.20+) or `execution.savepoint-restore-mode` (1.15+; 1.20+ reads it as an alias); a session job is always submitted `NO_CLAIM`",
+        why: "a claimed savepoint belongs to the new job, which deletes it once a newer checkpoint subsumes it: the backup is gone",
+        fix: "`--no-claim` writes `NO_CLAIM`; `--allow-claim` if you mean it",
+    },
+    SavepointUnreachable {
+        id: "savepoint-unreachable",
+        family: Restore,
+        severity: Error,
+        releases: Releases::ALL,
+        kinds: &[FD, SJ],
+        conditions: [],
+        summary: "a `file:` (or scheme-less) savepoint path that does not lie under a `persistentVolumeClaim` volume mounted in `flink-main-container` of both the JobManager and the TaskManagers of the restored deployment (a session job: of its cluster)",
+        why: "the restored pods cannot read the savepoint: the job fails, or starts without its state",
+        fix: "mount the PVC holding the savepoint, `--relocate` the path to where it was copied, or `--allow-unreachable-savepoint` if the pods reach it another way",
+    },
+    EntropyRelocated {
+        id: "entropy-relocated",
+        family: Restore,
+        severity: Error,
+        releases: Releases::ALL,
+        kinds: &[FD, SJ],
+        conditions: [],
+        summary: "`--relocate` moves the savepoint while `s3.entropy.key` is set (entropy injection writes absolute paths inside the savepoint)",
+        why: "a savepoint written with entropy injection cannot be moved: its metadata points at the old place",
+        fix: "restore from the savepoint where it was written",
+    },
+    HaMetadataLeft {
+        id: "ha-metadata-left",
+        family: Restore,
+        severity: Error,
+        releases: Releases::ALL,
+        kinds: &[FD],
+        conditions: [],
+        summary: "Kubernetes HA on for the restored deployment, and its HA ConfigMaps (labels `app=<name>`, `configmap-type=high-availability`) in the input (a namespace dump, a Velero backup)",
+        why: "Flink restores from the HA ConfigMaps' latest checkpoint before it looks at `initialSavepointPath`: the job resumes from an old checkpoint, or fails if its files are gone",
+        fix: "leave the ConfigMaps out of what is applied, or `--allow-ha-metadata`",
     },
 }
 

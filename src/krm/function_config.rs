@@ -79,6 +79,12 @@ pub struct RestoreSpec {
     pub allow_checkpoint: Option<bool>,
     pub allow_non_restored_state: Option<bool>,
     pub redeploy: Option<bool>,
+    pub namespace: Option<String>,
+    pub relocate: Option<Vec<String>>,
+    pub no_claim: Option<bool>,
+    pub allow_claim: Option<bool>,
+    pub allow_unreachable_savepoint: Option<bool>,
+    pub allow_ha_metadata: Option<bool>,
 }
 
 /// The whole functionConfig object: only `spec` is ours; metadata is kustomize's.

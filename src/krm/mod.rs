@@ -204,19 +204,39 @@ fn execute(
                     .allow_non_restored_state
                     .unwrap_or(options.allow_non_restored_state);
                 options.redeploy = s.redeploy.unwrap_or(options.redeploy);
+                options.namespace = s.namespace.or(options.namespace);
+                for text in s.relocate.unwrap_or_default() {
+                    options
+                        .relocations
+                        .push(text.parse().map_err(|e| format!("relocate: {e}"))?);
+                }
+                options.no_claim = s.no_claim.unwrap_or(options.no_claim);
+                options.allow.claim = s.allow_claim.unwrap_or(options.allow.claim);
+                options.allow.unreachable_savepoint = s
+                    .allow_unreachable_savepoint
+                    .unwrap_or(options.allow.unreachable_savepoint);
+                options.allow.ha_metadata =
+                    s.allow_ha_metadata.unwrap_or(options.allow.ha_metadata);
             }
+            options.operator = version.operator.clone();
             let input = TransformInput::of(documents.to_vec());
             let plan = restore::plan(&input, &options).map_err(|r| joined(&r.0))?;
             let documents = &input.documents;
             let mut restored = Vec::new();
-            for r in plan.resources.iter().filter(|r| r.is_target) {
+            let mut cluster_forms = std::collections::HashMap::new();
+            for r in &plan.resources {
                 let value = r.apply(documents).map_err(|e| e.to_string())?;
                 let outgoing = Outgoing {
                     value: &value,
                     from: Some(&documents[r.document].origin),
                 };
-                let cluster = r.cluster.map(|i| &documents[i].value);
+                let cluster = r
+                    .cluster
+                    .map(|i| cluster_forms.get(&i).unwrap_or(&documents[i].value));
                 gate::check_one(&outgoing, cluster, &version).map_err(|r| joined(&r))?;
+                if !r.is_target {
+                    cluster_forms.insert(r.document, value.clone());
+                }
                 restored.push((r.id.clone(), value));
             }
             // kustomize never passes two items of one kind, namespace and name.
@@ -251,6 +271,7 @@ fn execute(
                 options.format_type = s.format_type.or(options.format_type);
                 options.path = s.path.or(options.path);
                 options.backoff_limit = s.backoff_limit.or(options.backoff_limit);
+                options.release = version.release;
                 options.dispose_on_delete =
                     s.dispose_on_delete.unwrap_or(options.dispose_on_delete);
                 options.labels.extend(s.labels.unwrap_or_default());

@@ -49,6 +49,10 @@ pub enum FlinkOption {
     HaMode,
     HaStorageDir,
     PeriodicSavepointInterval,
+    /// How a restored job treats the savepoint it starts from: `CLAIM`, `NO_CLAIM`, `LEGACY`.
+    ClaimMode,
+    /// S3 entropy injection: paths inside a savepoint are then absolute.
+    EntropyKey,
 }
 
 impl FlinkOption {
@@ -56,9 +60,10 @@ impl FlinkOption {
     pub fn keys_for(self, line: FlinkLine) -> &'static [&'static str] {
         let keys = self.keys();
         match (self, line) {
-            (FlinkOption::CheckpointDir | FlinkOption::SavepointDir, FlinkLine::Before1_20) => {
-                &keys[1..]
-            }
+            (
+                FlinkOption::CheckpointDir | FlinkOption::SavepointDir | FlinkOption::ClaimMode,
+                FlinkLine::Before1_20,
+            ) => &keys[1..],
             _ => keys,
         }
     }
@@ -88,6 +93,12 @@ impl FlinkOption {
             FlinkOption::PeriodicSavepointInterval => {
                 &["kubernetes.operator.periodic.savepoint.interval"]
             }
+            // Flink 1.20 renamed it; 1.15 to 1.19 read only the old key, 1.20+ read it as an alias.
+            FlinkOption::ClaimMode => &[
+                "execution.state-recovery.claim-mode",
+                "execution.savepoint-restore-mode",
+            ],
+            FlinkOption::EntropyKey => &["s3.entropy.key"],
         }
     }
 

@@ -35,7 +35,10 @@ fn note(family: Family) -> &'static str {
              cluster's directories and pods, so it is held to these when its cluster is in the input."
         }
         Family::Hygiene => "The operator accepts these; the job or its state pays later.",
-        Family::Restore => "",
+        Family::Restore => {
+            "`restore` refuses these, judged on the restore form it would write (see Hazards \
+             under `flink-backup restore`)."
+        }
     }
 }
 

@@ -9,6 +9,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::Value;
 
+use crate::pointer::Lookup;
+
 use super::restore::form::{self, RestoreEdit};
 use crate::input::{Document, Origin};
 use crate::model::kind::Kind;
@@ -37,6 +39,18 @@ impl<'a> Located<'a> {
     }
 }
 
+/// The cluster id of one of Flink's Kubernetes HA ConfigMaps (`app`, with
+/// `configmap-type: high-availability`).
+fn ha_configmap_of(value: &Value) -> Option<&str> {
+    if value.get("kind").and_then(Value::as_str) != Some("ConfigMap") {
+        return None;
+    }
+    let labels = value.at("/metadata/labels")?;
+    (labels.get("configmap-type").and_then(Value::as_str) == Some("high-availability"))
+        .then(|| labels.get("app").and_then(Value::as_str))
+        .flatten()
+}
+
 pub fn is_target(resource: &Resource<'_>) -> bool {
     match resource.kind {
         Kind::FlinkDeployment => resource.job().is_some(),
@@ -55,6 +69,8 @@ pub struct Inventory<'a> {
     conflicts: HashMap<ResourceId, Vec<Origin>>,
     /// Objects that are not Flink resources, counted by kind.
     pub others: BTreeMap<String, usize>,
+    /// Flink's Kubernetes HA ConfigMaps, by (namespace, cluster id): where each was read.
+    ha_configmaps: HashMap<(Option<String>, String), Vec<String>>,
     /// Snapshots (by index) by the (kind, name) of the job they refer to.
     snapshots_by_job: HashMap<(Kind, String), Vec<usize>>,
     /// Session clusters and application clusters by name.
@@ -106,6 +122,7 @@ impl<'a> Inventory<'a> {
     pub fn of(input: &'a TransformInput) -> Result<Inventory<'a>, Refused> {
         let mut refusals = Vec::new();
         let mut others = BTreeMap::new();
+        let mut ha_configmaps = HashMap::new();
         let mut groups: HashMap<ResourceId, Vec<Located<'a>>> = HashMap::new();
         let mut order = Vec::new();
         for (index, doc) in input.documents.iter().enumerate() {
@@ -131,6 +148,13 @@ impl<'a> Inventory<'a> {
                         .and_then(Value::as_str)
                         .unwrap_or("(no kind)");
                     *others.entry(kind.to_owned()).or_insert(0) += 1;
+                    if let Some(app) = ha_configmap_of(&doc.value) {
+                        let namespace = doc.value.at("/metadata/namespace").and_then(Value::as_str);
+                        ha_configmaps
+                            .entry((namespace.map(str::to_owned), app.to_owned()))
+                            .or_insert_with(Vec::new)
+                            .push(doc.origin.to_string());
+                    }
                     continue;
                 }
             };
@@ -196,6 +220,7 @@ impl<'a> Inventory<'a> {
             snapshots,
             conflicts,
             others,
+            ha_configmaps,
             snapshots_by_job,
             deployments_by_name,
         })
@@ -230,6 +255,16 @@ impl<'a> Inventory<'a> {
     }
 
     /// The FlinkDeployment a session job runs on, when the input has it.
+    /// Where the input holds HA ConfigMaps of the deployment `resource` (a namespace dump, a
+    /// Velero backup).
+    pub fn ha_configmaps_of(&self, resource: &Resource<'_>) -> &[String] {
+        let key = (
+            resource.namespace().map(str::to_owned),
+            resource.name().unwrap_or_default().to_owned(),
+        );
+        self.ha_configmaps.get(&key).map_or(&[], Vec::as_slice)
+    }
+
     pub fn cluster_of(&self, job: &Resource<'_>) -> Option<&Located<'a>> {
         let name = job
             .value

@@ -225,3 +225,13 @@ pub fn completed(path: &str, at: &str) -> String {
 pub fn stream(docs: &[String]) -> String {
     docs.join("---\n")
 }
+
+/// Success (exit 0) with `needle` on stderr: a note the user must see.
+pub fn notes(out: &Output, needle: &str) {
+    assert_eq!(out.code, 0, "stderr: {}", out.stderr);
+    assert!(
+        out.stderr.contains(needle),
+        "stderr lacks {needle:?}:\n{}",
+        out.stderr
+    );
+}

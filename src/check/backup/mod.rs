@@ -159,3 +159,67 @@ fn not_persistent(
         detail.join("; ")
     ))
 }
+
+/// FLINK-39967 (operators 1.10 to 1.15): a snapshot still to be taken with no `backoffLimit`, or
+/// a negative one, fails at its first error.
+pub fn snapshot(resource: &serde_json::Value) -> Vec<Problem> {
+    use serde_json::Value;
+    let spec = resource.get("spec");
+    let registers_existing = spec
+        .and_then(|s| s.pointer("/savepoint/alreadyExists"))
+        .and_then(Value::as_bool)
+        == Some(true);
+    let state = resource.pointer("/status/state").and_then(Value::as_str);
+    let still_to_take = matches!(state, None | Some("" | "TRIGGER_PENDING" | "IN_PROGRESS"));
+    if registers_existing || !still_to_take {
+        return Vec::new();
+    }
+    let limit = spec
+        .and_then(|s| s.get("backoffLimit"))
+        .filter(|v| !v.is_null());
+    let (at, shown) = match limit {
+        None => ("/spec", "no backoffLimit".to_owned()),
+        Some(v) if v.as_f64().is_some_and(|n| n < 0.0) => {
+            ("/spec/backoffLimit", format!("backoffLimit {v}"))
+        }
+        Some(_) => return Vec::new(),
+    };
+    vec![Problem::new(
+        Rule::SnapshotBackoffLimitUnset,
+        at,
+        format!(
+            "this snapshot has {shown}: operators 1.10 to 1.15 then mark it FAILED at its first \
+             error instead of retrying (FLINK-39967); set spec.backoffLimit to a few retries, e.g. 3"
+        ),
+    )]
+}
+
+/// FLINK-39814 (operators 1.10 to 1.15): a session job's own savepoint directory is ignored by
+/// snapshot-triggered savepoints, which land under its cluster's.
+pub fn session_job_savepoint_dir(
+    job: &serde_json::Value,
+    cluster: Option<&crate::model::session_cluster::SessionCluster>,
+) -> Vec<Problem> {
+    let line = cluster.map(|c| c.config.line()).unwrap_or_default();
+    let own = FlinkConfig::of(job).read_by(line);
+    let Some(entry) = own.resolve(FlinkOption::SavepointDir) else {
+        return Vec::new();
+    };
+    let lands = match cluster.and_then(|c| c.config.resolve(FlinkOption::SavepointDir)) {
+        Some(theirs) => format!(
+            "under its session cluster's {} ({})",
+            theirs.key, theirs.value
+        ),
+        None => "under its session cluster's savepoint directory".to_owned(),
+    };
+    vec![Problem::new(
+        Rule::SessionJobSavepointDirIgnored,
+        &entry.pointer,
+        format!(
+            "operators 1.10 to 1.15 ignore a session job's own {} ({}) for the savepoints its \
+             FlinkStateSnapshots take (FLINK-39814): they land {lands}; set the directory on the \
+             cluster, and look for the savepoints there",
+            entry.key, entry.value
+        ),
+    )]
+}

@@ -14,12 +14,20 @@ use crate::refusal::{Refusal, Refused};
 use crate::transform::restore::form::{apply_in_order, cleanup_ops, to_patch};
 use json_patch::Patch;
 
+use crate::check::registry::Releases;
+use crate::model::operator_config::OperatorConfig;
+use crate::model::release::Release;
+use crate::model::session_cluster::SessionCluster;
+
 #[derive(Debug, Clone, Default)]
 pub struct BackupOptions {
     pub format_type: Option<String>,
     /// Savepoint target directory (`spec.savepoint.path`).
     pub path: Option<String>,
+    /// `spec.backoffLimit`; without it, `default_backoff_limit` for the release.
     pub backoff_limit: Option<i64>,
+    /// The operator release the snapshots are for.
+    pub release: Release,
     pub dispose_on_delete: bool,
     pub labels: Vec<(String, String)>,
     pub checkpoint: bool,
@@ -125,6 +133,16 @@ pub fn plan(input: &TransformInput, options: &BackupOptions) -> Result<Plan, Ref
                 continue;
             }
         }
+        if resource.kind == Kind::FlinkSessionJob && !options.trigger_nonce {
+            let session = cluster
+                .as_ref()
+                .and_then(|c| SessionCluster::of(*c, &OperatorConfig::stock()));
+            if let Some(note) =
+                crate::check::session_job_savepoint_dir_note(*resource, session.as_ref())
+            {
+                plan.notes.push(format!("{}: {note}", resource.id()));
+            }
+        }
         let manifest = if options.trigger_nonce {
             trigger_nonce_form(resource).map(|(m, patch)| (m, Some(patch)))
         } else {
@@ -154,6 +172,14 @@ pub fn plan(input: &TransformInput, options: &BackupOptions) -> Result<Plan, Ref
     Ok(plan)
 }
 
+/// Retries a snapshot gets unless `--backoff-limit` says otherwise. Operators 1.10 to 1.15 fail
+/// a snapshot at its first error when `backoffLimit` is unset or -1 (FLINK-39967); three retries
+/// ride out a transient error (a JobManager restart, a slow or throttled object store) without
+/// retrying a savepoint that cannot succeed for long.
+pub fn default_backoff_limit(release: Release) -> Option<i64> {
+    Releases::UP_TO_1_15.contains(release).then_some(3)
+}
+
 /// The FlinkStateSnapshot of the seed's step 2.
 fn snapshot_manifest(target: &Resource<'_>, options: &BackupOptions) -> Result<Value, String> {
     let target_name = target.name().ok_or("has no metadata.name")?;
@@ -179,7 +205,10 @@ fn snapshot_manifest(target: &Resource<'_>, options: &BackupOptions) -> Result<V
         metadata.insert("labels".into(), Value::Object(labels));
     }
     let mut spec = Map::new();
-    if let Some(limit) = options.backoff_limit {
+    if let Some(limit) = options
+        .backoff_limit
+        .or_else(|| default_backoff_limit(options.release))
+    {
         spec.insert("backoffLimit".into(), json!(limit));
     }
     spec.insert(

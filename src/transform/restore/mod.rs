@@ -5,9 +5,12 @@
 //! is, so the work grows with the input, not with its square.
 
 pub mod form;
+pub mod hazards;
+pub mod relocate;
 pub mod source;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use json_patch::Patch;
 use serde_json::Value;
@@ -15,11 +18,15 @@ use serde_json::Value;
 use super::inventory::{Inventory, Located, TransformInput, session_jobs_hint};
 use crate::input::Document;
 use crate::model::kind::Kind;
-use crate::model::resource::ResourceId;
+use crate::model::operator_config::OperatorConfig;
+use crate::model::resource::{Resource, ResourceId};
 use crate::model::snapshot::Snapshot;
 use crate::model::target::TargetSelector;
+use crate::pointer::Lookup;
 use crate::refusal::{Refusal, Refused};
-use form::{RestoreEdit, cleanup_ops, job_ops, to_patch};
+use form::{RestoreEdit, apply_in_order, cleanup_ops, job_ops, to_patch};
+use hazards::{Allowances, Restoring};
+use relocate::Relocation;
 use source::{SourceOptions, choose};
 
 #[derive(Debug, Clone, Default)]
@@ -29,6 +36,16 @@ pub struct RestoreOptions {
     pub redeploy: bool,
     /// Only these targets; all of them when empty.
     pub targets: Vec<TargetSelector>,
+    /// `--namespace`: the restore forms (and the session clusters emitted with them) go into
+    /// this namespace: a DR cluster, or a copy beside the original.
+    pub namespace: Option<String>,
+    /// `--relocate FROM=TO`: the savepoint path and the state directories moved.
+    pub relocations: Vec<Relocation>,
+    /// `--no-claim`: `NO_CLAIM` written where the configuration would claim the savepoint.
+    pub no_claim: bool,
+    pub allow: Allowances,
+    /// The operator's configuration: its defaults are part of what the restored job runs with.
+    pub operator: Arc<OperatorConfig>,
 }
 
 /// One resource of the output, in apply order: the saved resource and the patch that makes its
@@ -90,6 +107,9 @@ pub fn plan(input: &TransformInput, options: &RestoreOptions) -> Result<Plan, Re
     let mut plan = Plan::default();
     let mut refusals = Vec::new();
     let mut emitted_clusters = HashSet::new();
+    // The session clusters emitted, in the form they will have: their jobs are judged on them.
+    let mut cluster_forms: HashMap<usize, Value> = HashMap::new();
+    let mut moves = Moves::new(options);
     let mut ready = Vec::new();
     for target in &targets {
         let resource = &target.resource;
@@ -133,15 +153,33 @@ pub fn plan(input: &TransformInput, options: &RestoreOptions) -> Result<Plan, Re
                     continue;
                 }
                 if cluster.is_session_cluster() && emitted_clusters.insert(cluster.index) {
-                    let ops = cleanup_ops(cluster.resource.kind, cluster.resource.value);
+                    let mut ops = cleanup_ops(cluster.resource.kind, cluster.resource.value);
+                    ops.extend(moves.of(&cluster.resource, &mut plan.notes));
+                    match restore_form(&cluster.resource, &ops) {
+                        Ok(form) => {
+                            cluster_forms.insert(cluster.index, form);
+                        }
+                        Err(refusal) => {
+                            refusals.push(refusal);
+                            continue;
+                        }
+                    }
                     plan.resources.push(apply(cluster, ops, false, None));
                 }
             }
         }
+        let (path, relocated) = match moves.savepoint(&chosen.path) {
+            Some(moved) => (moved, true),
+            None => (chosen.path.clone(), false),
+        };
         plan.notes.push(format!(
-            "{}: initialSavepointPath {}, {}",
+            "{}: initialSavepointPath {path}{}, {}",
             resource.id(),
-            chosen.path,
+            if relocated {
+                format!(" (relocated from {})", chosen.path)
+            } else {
+                String::new()
+            },
             chosen.how
         ));
         plan.notes.extend(
@@ -151,17 +189,67 @@ pub fn plan(input: &TransformInput, options: &RestoreOptions) -> Result<Plan, Re
                 .map(|w| format!("{}: {w}", resource.id())),
         );
         let edit = RestoreEdit {
-            savepoint_path: &chosen.path,
+            savepoint_path: &path,
             allow_non_restored_state: options.allow_non_restored_state,
             redeploy: options.redeploy,
         };
         let mut ops = cleanup_ops(resource.kind, resource.value);
         ops.extend(job_ops(resource.value, &edit));
+        ops.extend(moves.of(resource, &mut plan.notes));
+        let mut form = match restore_form(resource, &ops) {
+            Ok(form) => form,
+            Err(refusal) => {
+                refusals.push(refusal);
+                continue;
+            }
+        };
+        if options.no_claim && resource.kind == Kind::FlinkDeployment {
+            if let Some((claim_ops, note)) = hazards::no_claim_ops(&options.operator, &form) {
+                if let Err(why) = apply_in_order(&mut form, &to_patch(claim_ops.clone())) {
+                    refusals.push(Refusal::about(resource, why));
+                    continue;
+                }
+                ops.extend(claim_ops);
+                plan.notes.push(format!("{}: {note}", resource.id()));
+            }
+        }
         let cluster = inventory
             .cluster_of(resource)
-            .filter(|_| resource.kind == Kind::FlinkSessionJob)
-            .map(|c| c.index);
-        plan.resources.push(apply(target, ops, true, cluster));
+            .filter(|_| resource.kind == Kind::FlinkSessionJob);
+        let cluster_form = cluster.map(|c| cluster_forms.get(&c.index).unwrap_or(c.resource.value));
+        let found = hazards::check(
+            &Restoring {
+                kind: resource.kind,
+                restored: &form,
+                cluster: cluster_form,
+                savepoint_path: &path,
+                relocated,
+                ha_configmaps: inventory.ha_configmaps_of(resource),
+            },
+            &options.operator,
+            options.allow,
+        );
+        plan.notes.extend(
+            found
+                .notes
+                .into_iter()
+                .map(|n| format!("{}: {n}", resource.id())),
+        );
+        if !found.refusals.is_empty() {
+            refusals.extend(
+                found
+                    .refusals
+                    .into_iter()
+                    .map(|(_, why)| Refusal::about(resource, why)),
+            );
+            continue;
+        }
+        plan.resources
+            .push(apply(target, ops, true, cluster.map(|c| c.index)));
+    }
+    refusals.extend(moves.unused());
+    if options.namespace.is_some() {
+        refusals.extend(namespace_collisions(&plan.resources, input));
     }
     if !refusals.is_empty() {
         if !ready.is_empty() && options.targets.is_empty() {
@@ -347,6 +435,103 @@ fn cluster_snapshot_hint(inventory: &Inventory<'_>, job: &Located<'_>) -> String
         cluster.resource.id(),
         job.resource.name().unwrap_or_default()
     )
+}
+
+/// The resource with `ops` made: what the hazards are judged on.
+fn restore_form(resource: &Resource<'_>, ops: &[Value]) -> Result<Value, Refusal> {
+    let mut form = resource.value.clone();
+    apply_in_order(&mut form, &to_patch(ops.to_vec()))
+        .map_err(|why| Refusal::about(resource, format!("cannot apply the restore edit: {why}")))?;
+    Ok(form)
+}
+
+/// `--namespace` and `--relocate`: the operations that move a resource, and which relocations
+/// matched anything.
+struct Moves<'o> {
+    namespace: Option<&'o str>,
+    relocations: &'o [Relocation],
+    used: Vec<bool>,
+}
+
+impl<'o> Moves<'o> {
+    fn new(options: &'o RestoreOptions) -> Moves<'o> {
+        Moves {
+            namespace: options.namespace.as_deref(),
+            relocations: &options.relocations,
+            used: vec![false; options.relocations.len()],
+        }
+    }
+
+    fn savepoint(&mut self, path: &str) -> Option<String> {
+        let (by, moved) = relocate::first_match(self.relocations, path)?;
+        self.used[by] = true;
+        Some(moved)
+    }
+
+    /// The namespace and the state directories of `resource`, moved; each move noted.
+    fn of(&mut self, resource: &Resource<'_>, notes: &mut Vec<String>) -> Vec<Value> {
+        let mut ops = Vec::new();
+        if let Some(ns) = self.namespace {
+            if resource.namespace() != Some(ns) {
+                ops.push(
+                    serde_json::json!({"op": "add", "path": "/metadata/namespace", "value": ns}),
+                );
+                notes.push(format!("{}: into namespace {ns}", resource.id()));
+            }
+        }
+        if let Some(spec) = resource.spec() {
+            let moved = relocate::directories(spec, "/spec", self.relocations);
+            for m in &moved {
+                self.used[m.by] = true;
+                notes.push(format!(
+                    "{}: {} relocated from {} to {}",
+                    resource.id(),
+                    m.key,
+                    m.from,
+                    m.to
+                ));
+            }
+            ops.extend(relocate::ops(&moved));
+        }
+        ops
+    }
+
+    /// A relocation that moved nothing is a mistake in the command: refuse it.
+    fn unused(&self) -> Vec<Refusal> {
+        self.relocations
+            .iter()
+            .zip(&self.used)
+            .filter(|(_, used)| !**used)
+            .map(|(r, _)| {
+                Refusal::general(format!(
+                    "--relocate {r} matches neither a savepoint path nor a state directory of                      the resources restored: check FROM against the paths above (file:/a,                      file:///a and /a are one place)"
+                ))
+            })
+            .collect()
+    }
+}
+
+/// With `--namespace`, two resources of one kind and name from different namespaces would
+/// become one.
+fn namespace_collisions(resources: &[Restored], input: &TransformInput) -> Vec<Refusal> {
+    let mut seen: HashMap<(Kind, Option<&str>), &ResourceId> = HashMap::new();
+    let mut out = Vec::new();
+    for r in resources {
+        let name = input.documents[r.document]
+            .value
+            .at("/metadata/name")
+            .and_then(Value::as_str);
+        match seen.get(&(r.id.kind, name)) {
+            Some(first) if first.namespace != r.id.namespace => out.push(Refusal::general(format!(
+                "--namespace would put {first} and {} into one namespace under one name: restore                  them one at a time (--target), or into different namespaces",
+                r.id
+            ))),
+            _ => {
+                seen.insert((r.id.kind, name), &r.id);
+            }
+        }
+    }
+    out
 }
 
 fn apply(
