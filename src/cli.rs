@@ -4,14 +4,14 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::input::DEFAULT_MAX_DOCUMENT_SIZE;
 use crate::model::distribution::DistributionSetting;
 use crate::model::label;
 use crate::model::release::Release;
 use crate::model::savepoint_path;
 use crate::model::target::TargetSelector;
 use crate::output::manifest::ManifestFormat;
-use crate::output::report::Format;
+use crate::output::report::ReportSpec;
+use crate::output::terminal::ColorChoice;
 use crate::transform::restore::relocate::Relocation;
 
 pub const EXIT_CODES: &str = "\
@@ -24,6 +24,7 @@ Exit codes:
 #[command(
     name = "flink-backup",
     version,
+    long_version = crate::schemas::version_text(),
     about = "Validate, back up and restore Apache Flink Kubernetes Operator resources, offline.",
     long_about = "Validate, back up and restore Apache Flink Kubernetes Operator resources \
                   (FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot), offline: YAML in, \
@@ -48,8 +49,10 @@ pub enum Command {
     /// Rewrite a saved FlinkDeployment or FlinkSessionJob so it resumes from its savepoint
     #[command(after_help = EXIT_CODES)]
     Restore(RestoreArgs),
-    /// Print the embedded JSON Schema of a kind, for editors
+    /// Print the embedded JSON Schema of a kind, for editors (or of `-o json`'s report: `report`)
     Schema(SchemaArgs),
+    /// Print the effective configuration, and where each value came from
+    Config(ConfigArgs),
     /// Print a shell completion script
     Completions {
         #[arg(value_enum)]
@@ -70,21 +73,30 @@ pub struct InputArgs {
     #[arg(long, value_name = "VERSION", value_parser = parse_release)]
     pub operator_version: Option<Release>,
 
-    /// Whose operator judges each resource: `auto` takes IBM's (the IBM Operator for Apache Flink
-    /// that Event Processing ships, following Apache 1.13) for resources with IBM's licence keys
-    /// and session jobs on their clusters, Apache's for the rest
-    #[arg(long, value_enum, default_value_t = DistributionSetting::Auto)]
-    pub distribution: DistributionSetting,
+    /// Whose operator judges each resource: `auto` (the default) takes IBM's (the IBM Operator for
+    /// Apache Flink that Event Processing ships, following Apache 1.13) for resources with IBM's
+    /// licence keys and session jobs on their clusters, Apache's for the rest
+    #[arg(long, value_enum)]
+    pub distribution: Option<DistributionSetting>,
 
-    /// Refuse documents larger than this many bytes
-    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_DOCUMENT_SIZE)]
-    pub max_document_size: usize,
+    /// Refuse documents larger than this many bytes [default: 8 MiB]
+    #[arg(long, value_name = "BYTES")]
+    pub max_document_size: Option<usize>,
 
     /// The operator's configuration (its config.yaml or flink-conf.yaml, flat or nested keys; its
     /// ConfigMap; or Helm values with defaultConfiguration): its defaults lie under every
     /// resource's flinkConfiguration. The stock Helm chart's without it
     #[arg(long, value_name = "FILE")]
     pub operator_config: Option<PathBuf>,
+
+    /// The configuration file [default: $FLINK_BACKUP_CONFIG, else .flink-backup.yaml in the
+    /// current directory or the nearest parent up to the repository root]
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// The name findings on standard input carry (editors and pre-commit wrappers pipe files)
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
 }
 
 /// Where the output goes.
@@ -97,6 +109,11 @@ pub struct OutputArgs {
     /// Allow --output-file to replace one of the input files
     #[arg(long, requires = "output_file")]
     pub in_place: bool,
+
+    /// Colour: auto (a terminal; NO_COLOR turns it off, FORCE_COLOR or CLICOLOR_FORCE on),
+    /// always, never
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
 }
 
 #[derive(Debug, Args)]
@@ -107,11 +124,13 @@ pub struct ValidateArgs {
     #[command(flatten)]
     pub sink: OutputArgs,
 
-    /// Output format
-    #[arg(short, long, value_enum, default_value_t = Format::Text)]
-    pub output: Format,
+    /// Report format: text, json, junit, sarif or github, to stdout (or -O FILE), or
+    /// FORMAT=FILE to a file of its own (repeatable: -o text -o sarif=results.sarif; at most one
+    /// on stdout) [default: text]
+    #[arg(short, long, value_name = "FORMAT[=FILE]")]
+    pub output: Vec<ReportSpec>,
 
-    /// Report unknown fields (which the API server prunes silently) as errors, not warnings
+    /// Unknown fields are errors whatever the configuration file says (they are by default)
     #[arg(long)]
     pub strict: bool,
 
@@ -122,6 +141,21 @@ pub struct ValidateArgs {
     /// Turn a rule off (repeatable); see the README for the rule ids
     #[arg(long, value_name = "RULE")]
     pub disable: Vec<String>,
+
+    /// No summary line in the text report
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Exit 1 when nothing was checked (no Flink resource in the input)
+    #[arg(long)]
+    pub fail_on_empty: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// The configuration file [default: as validate finds it]
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

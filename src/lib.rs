@@ -6,15 +6,18 @@
 
 pub mod check;
 pub mod cli;
+pub mod config_file;
 pub mod finding;
 pub mod input;
 pub mod krm;
 pub mod model;
+pub mod options;
 pub mod output;
 pub mod pointer;
 pub mod refusal;
 pub mod run;
 pub mod schemas;
+pub mod suggest;
 pub mod transform;
 pub mod validate;
 pub mod yaml;

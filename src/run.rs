@@ -1,18 +1,18 @@
 //! Glue from parsed flags to a command and a sink: the only place that prints or picks exit codes.
 
-use crate::check::registry::Selector;
-use crate::check::{CheckOptions, Policy};
+use crate::check::CheckOptions;
 use crate::cli::{
-    BackupArgs, Cli, Command, InputArgs, OutputArgs, RestoreArgs, RestoreFormat, SchemaArgs,
+    BackupArgs, Cli, Command, ConfigArgs, OutputArgs, RestoreArgs, RestoreFormat, SchemaArgs,
     ValidateArgs,
 };
-use crate::input::{self, Document, InputPath, Loaded, ReadOptions};
+use crate::config_file::{self, ConfigFile};
+use crate::input::{self, Document, InputPath, Loaded};
 use crate::krm::{self, Requested};
 use crate::model::kind::Kind;
-use crate::model::operator_config::OperatorConfig;
 use crate::model::resource::{Classified, classify};
+use crate::options::Options;
 use crate::output::manifest::{ManifestFormat, ManifestStream};
-use crate::output::report;
+use crate::output::report::{self, ReportSpec};
 use crate::output::restored::{Mode, RestoredWriter};
 use crate::output::sink::{self, Destination};
 use crate::output::spliced::Editor;
@@ -37,6 +37,7 @@ pub fn run(cli: Cli) -> u8 {
         Some(Command::Backup(args)) => backup_command(args),
         Some(Command::Restore(args)) => restore_command(args),
         Some(Command::Schema(args)) => schema_command(args),
+        Some(Command::Config(args)) => config_command(args),
         Some(Command::Completions { shell }) => {
             let mut command = <Cli as clap::CommandFactory>::command();
             let mut out = Vec::new();
@@ -66,44 +67,9 @@ pub fn run(cli: Cli) -> u8 {
 /// A problem with how the tool was called, not with the documents (exit 2).
 pub struct Usage(pub String);
 
-fn read_options(args: &InputArgs) -> ReadOptions {
-    ReadOptions {
-        max_document_size: args.max_document_size,
-        ..ReadOptions::default()
-    }
-}
-
-fn input_paths(args: &InputArgs) -> Result<Vec<InputPath>, Usage> {
-    input::expand_paths(&args.paths).map_err(|e| Usage(e.to_string()))
-}
-
-/// The release and the operator configuration every check of the run is made against.
-fn check_options(args: &InputArgs) -> Result<CheckOptions, Usage> {
-    let operator = match &args.operator_config {
-        None => OperatorConfig::stock(),
-        Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                Usage(format!(
-                    "--operator-config: cannot read {}: {e}",
-                    path.display()
-                ))
-            })?;
-            OperatorConfig::parse(&path.display().to_string(), &text)
-                .map_err(|e| Usage(format!("--operator-config: {e}")))?
-        }
-    };
-    Ok(CheckOptions {
-        release: args.operator_version.unwrap_or_default(),
-        release_chosen: args.operator_version.is_some(),
-        distribution: args.distribution,
-        operator: std::sync::Arc::new(operator),
-        ..CheckOptions::default()
-    })
-}
-
 /// A ResourceList on stdin, when the command reads stdin and one is there.
-fn resource_list_on_stdin(args: &InputArgs) -> Option<serde_json::Value> {
-    let reads_stdin = args.paths.is_empty() || args.paths.iter().all(|p| p.as_os_str() == "-");
+fn resource_list_on_stdin(paths: &[std::path::PathBuf]) -> Option<serde_json::Value> {
+    let reads_stdin = paths.is_empty() || paths.iter().all(|p| p.as_os_str() == "-");
     if !reads_stdin {
         return None;
     }
@@ -124,14 +90,7 @@ fn krm_command(requested: Option<(Requested, serde_json::Value)>) -> Result<u8, 
     let (requested, list) = match requested {
         Some((r, list)) => (Some(r), list),
         None => {
-            let list = resource_list_on_stdin(&InputArgs {
-                paths: Vec::new(),
-                operator_version: None,
-                distribution: Default::default(),
-                max_document_size: input::DEFAULT_MAX_DOCUMENT_SIZE,
-                operator_config: None,
-            })
-            .ok_or_else(|| {
+            let list = resource_list_on_stdin(&[]).ok_or_else(|| {
                 Usage(
                     "no subcommand, and standard input is not a KRM ResourceList; see --help"
                         .to_owned(),
@@ -150,41 +109,85 @@ fn krm_command(requested: Option<(Requested, serde_json::Value)>) -> Result<u8, 
 }
 
 fn validate_command(args: ValidateArgs) -> Result<u8, Usage> {
-    let disabled = args
-        .disable
-        .iter()
-        .map(|id| Selector::parse(id).map_err(|e| Usage(format!("--disable: {e}"))))
-        .collect::<Result<_, _>>()?;
-    let check = CheckOptions {
-        policy: Policy {
-            strict: args.strict,
-            backup_ready: args.backup_ready,
-            disabled,
-        },
-        ..check_options(&args.input)?
-    };
-    if let Some(list) = resource_list_on_stdin(&args.input) {
-        return krm_command(Some((Requested::Validate(check), list)));
+    let options = Options::of(&args.input)
+        .and_then(|o| o.with_validate_flags(&args))
+        .map_err(Usage)?;
+    if let Some(list) = resource_list_on_stdin(&args.input.paths) {
+        return krm_command(Some((Requested::Validate(options.check), list)));
     }
-    let paths = input_paths(&args.input)?;
-    let outcome = validate::run(&paths, &read_options(&args.input), &check)
-        .map_err(|e| Usage(e.to_string()))?;
-    let mut buffer = Vec::new();
-    report::for_format(args.output, terminal::stdout_colour())
-        .write(&outcome, &mut buffer)
-        .map_err(|e| Usage(e.to_string()))?;
-    emit(&buffer, &args.sink, &paths)?;
+    let specs = if args.output.is_empty() {
+        vec![ReportSpec {
+            format: report::Format::Text,
+            file: None,
+        }]
+    } else {
+        args.output.clone()
+    };
+    if specs.iter().filter(|s| s.file.is_none()).count() > 1 {
+        return Err(Usage(
+            "-o: at most one report goes to stdout; give the others a file (-o sarif=results.sarif)"
+                .into(),
+        ));
+    }
+    let (paths, excluded) = options.paths(&args.input).map_err(Usage)?;
+    let outcome =
+        validate::run(&paths, &options.read, &options.check).map_err(|e| Usage(e.to_string()))?;
+    for spec in &specs {
+        let style = report::Style {
+            colour: spec.file.is_none() && terminal::stdout_colour(args.sink.color),
+            quiet: args.quiet,
+        };
+        let mut buffer = Vec::new();
+        report::for_format(spec.format, style)
+            .write(&outcome, &mut buffer)
+            .map_err(|e| Usage(e.to_string()))?;
+        match &spec.file {
+            None => emit(&buffer, &args.sink, &paths)?,
+            Some(file) => {
+                let to = Destination::File {
+                    path: file.clone(),
+                    in_place: false,
+                };
+                sink::write(&buffer, &to, &paths).map_err(Usage)?;
+            }
+        }
+    }
+    let s = &outcome.summary;
+    if s.valid + s.invalid == 0 {
+        let mut why = format!(
+            "{} {} in {} {}",
+            s.documents,
+            if s.documents == 1 {
+                "document"
+            } else {
+                "documents"
+            },
+            s.files,
+            if s.files == 1 { "file" } else { "files" }
+        );
+        if excluded > 0 {
+            why.push_str(&format!(", {excluded} excluded by the configuration file"));
+        }
+        if s.templates > 0 {
+            why.push_str(&format!(", {} Helm templates", s.templates));
+        }
+        eprintln!("flink-backup: warning: no Flink resource was checked ({why})");
+        if options.fail_on_empty(&args) {
+            return Ok(FAILED);
+        }
+    }
     Ok(if outcome.has_errors() { FAILED } else { OK })
 }
 
 fn backup_command(args: BackupArgs) -> Result<u8, Usage> {
+    let run = Options::of(&args.input).map_err(Usage)?;
     let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
     let now = backup::name::now(epoch.as_deref()).map_err(Usage)?;
     let options = BackupOptions {
         format_type: args.format_type,
         path: args.path,
         backoff_limit: args.backoff_limit,
-        release: args.input.operator_version.unwrap_or_default(),
+        release: run.check.release,
         dispose_on_delete: args.dispose_on_delete,
         labels: args.label,
         checkpoint: args.checkpoint,
@@ -195,12 +198,12 @@ fn backup_command(args: BackupArgs) -> Result<u8, Usage> {
         targets: args.target,
         now,
     };
-    if let Some(list) = resource_list_on_stdin(&args.input) {
-        let requested = Requested::Backup(options, check_options(&args.input)?);
+    if let Some(list) = resource_list_on_stdin(&args.input.paths) {
+        let requested = Requested::Backup(options, run.check);
         return krm_command(Some((requested, list)));
     }
-    let paths = input_paths(&args.input)?;
-    let Some(input) = load(&args.input, &paths)? else {
+    let (paths, _) = run.paths(&args.input).map_err(Usage)?;
+    let Some(input) = load(&run, &paths)? else {
         return Ok(FAILED);
     };
     let documents = &input.documents;
@@ -217,12 +220,7 @@ fn backup_command(args: BackupArgs) -> Result<u8, Usage> {
         })
         .collect();
     let outputs: Vec<&serde_json::Value> = plan.manifests.iter().map(|m| &m.manifest).collect();
-    if let Some(code) = gate(
-        "backup",
-        &outgoing,
-        &check_options(&args.input)?,
-        &plan.notes,
-    ) {
+    if let Some(code) = gate("backup", &outgoing, &run.check, &plan.notes) {
         return Ok(code);
     }
     let mut stream = ManifestStream::new(args.output, outputs.len());
@@ -247,7 +245,8 @@ fn backup_command(args: BackupArgs) -> Result<u8, Usage> {
 }
 
 fn restore_command(args: RestoreArgs) -> Result<u8, Usage> {
-    let check = check_options(&args.input)?;
+    let run = Options::of(&args.input).map_err(Usage)?;
+    let check = run.check.clone();
     let options = RestoreOptions {
         source: SourceOptions {
             savepoint_path: args.savepoint_path,
@@ -268,12 +267,12 @@ fn restore_command(args: RestoreArgs) -> Result<u8, Usage> {
         },
         operator: check.operator.clone(),
     };
-    if let Some(list) = resource_list_on_stdin(&args.input) {
+    if let Some(list) = resource_list_on_stdin(&args.input.paths) {
         let requested = Requested::Restore(options, check);
         return krm_command(Some((requested, list)));
     }
-    let paths = input_paths(&args.input)?;
-    let Some(input) = load(&args.input, &paths)? else {
+    let (paths, _) = run.paths(&args.input).map_err(Usage)?;
+    let Some(input) = load(&run, &paths)? else {
         return Ok(FAILED);
     };
     let plan = match restore::plan(&input, &options) {
@@ -286,7 +285,7 @@ fn restore_command(args: RestoreArgs) -> Result<u8, Usage> {
             name: file.display_name().into(),
         },
         None if args.diff => Mode::Diff {
-            colour: terminal::stdout_colour(),
+            colour: terminal::stdout_colour(args.sink.color),
         },
         None => match args.output {
             RestoreFormat::Yaml => Mode::Manifests(ManifestFormat::Yaml),
@@ -357,9 +356,9 @@ fn in_place_file(sink: &OutputArgs, inputs: &[InputPath]) -> Option<InputPath> {
 }
 
 /// Every document of the input, or `None` after the unreadable ones were reported.
-fn load(args: &InputArgs, paths: &[InputPath]) -> Result<Option<TransformInput>, Usage> {
+fn load(run: &Options, paths: &[InputPath]) -> Result<Option<TransformInput>, Usage> {
     let mut input = TransformInput::default();
-    let loaded = input::load_all_with(paths, &read_options(args), |d| input.keep(d))
+    let loaded = input::load_all_with(paths, &run.read, |d| input.keep(d))
         .map_err(|e| Usage(e.to_string()))?;
     Ok(readable(loaded).map(|documents| TransformInput { documents, ..input }))
 }
@@ -387,6 +386,14 @@ fn print_notes(notes: &[String]) {
 /// The documents, or `None` after reporting on stderr the ones that could not be read: a
 /// transform never acts on half of its input.
 fn readable(loaded: Loaded) -> Option<Vec<Document>> {
+    if !loaded.templates.is_empty() {
+        eprintln!(
+            "flink-backup: skipped {} Helm template{} ({}): render them first (helm template) to back up or restore what they make",
+            loaded.templates.len(),
+            if loaded.templates.len() == 1 { "" } else { "s" },
+            terminal::escape(&loaded.templates.join(", "))
+        );
+    }
     if loaded.broken.is_empty() {
         return Some(loaded.documents);
     }
@@ -413,7 +420,22 @@ fn refuse(command: &str, reasons: &[Refusal]) -> u8 {
     FAILED
 }
 
+fn config_command(args: ConfigArgs) -> Result<u8, Usage> {
+    let file = match config_file::locate(args.config.as_deref()) {
+        Some((path, found)) => Some(ConfigFile::load(&path, found).map_err(Usage)?),
+        None => None,
+    };
+    let text = ConfigFile::describe(file.as_ref());
+    sink::write(text.as_bytes(), &Destination::Stdout, &[]).map_err(Usage)?;
+    Ok(OK)
+}
+
 fn schema_command(args: SchemaArgs) -> Result<u8, Usage> {
+    if args.kind == "report" {
+        return sink::write(schemas::REPORT.as_bytes(), &Destination::Stdout, &[])
+            .map(|()| OK)
+            .map_err(Usage);
+    }
     let kind = Kind::parse_loose(&args.kind).ok_or_else(|| {
         Usage(format!(
             "unknown kind {:?}: use FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot or \

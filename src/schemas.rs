@@ -80,6 +80,45 @@ pub fn validator(release: Release, kind: Kind) -> &'static Validator {
     COMPILED[slot(release, kind)].get_or_init(|| compile(json(release, kind)))
 }
 
+/// The JSON Schema of `validate -o json`'s report.
+pub const REPORT: &str = include_str!("../schemas/report.json");
+
+/// `--version`: the tool's version, the operator releases whose schemas are embedded, and the
+/// Flink versions each release's FlinkDeployment accepts.
+pub fn version_text() -> &'static str {
+    static TEXT: OnceLock<String> = OnceLock::new();
+    TEXT.get_or_init(|| {
+        let mut out = format!(
+            "{}\noperator releases (schemas embedded):\n",
+            env!("CARGO_PKG_VERSION")
+        );
+        for release in Release::ALL {
+            let versions: Vec<&str> = json(release, Kind::FlinkDeployment)
+                .pointer("/properties/spec/properties/flinkVersion/enum")
+                .and_then(Value::as_array)
+                .map(|v| v.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            let kinds: Vec<&str> = Kind::ALL
+                .into_iter()
+                .filter(|&k| serves(release, k))
+                .map(Kind::name)
+                .collect();
+            out.push_str(&format!(
+                "  {} ({}): flinkVersion {}; {}\n",
+                release.minor(),
+                release.patch(),
+                versions.join(", "),
+                kinds.join(", ")
+            ));
+        }
+        out.push_str(
+            "every release's operator refuses flinkVersion v1_13 and v1_14, which its CRD still \
+             lists (rule flink-version-unsupported)",
+        );
+        out
+    })
+}
+
 /// A fresh validator for an embedded schema (what `validator` caches; the benchmarks time it).
 pub fn compile(schema: &Value) -> Validator {
     jsonschema::options()

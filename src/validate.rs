@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::check::registry::Rule;
-use crate::check::{CheckOptions, Verdict, check_document, check_session_job_with};
+use crate::check::{CheckOptions, Verdict, check_document, check_session_job_with, suppress};
 use crate::finding::{Finding, Problem, Severity};
 use crate::input::locate;
 use crate::input::{
@@ -30,6 +30,10 @@ pub struct Summary {
     pub skipped: usize,
     pub errors: usize,
     pub warnings: usize,
+    /// Findings turned off on their object by a `flink-backup.io/ignore` annotation.
+    pub suppressed: usize,
+    /// Files skipped as Helm templates (`{{ ... }}` outside strings).
+    pub templates: usize,
 }
 
 /// One checked Flink document, for reports that list passes too (JUnit).
@@ -42,10 +46,19 @@ pub struct Checked {
     pub name: Option<String>,
 }
 
+/// A finding an object's `flink-backup.io/ignore` annotation turned off, with its reason.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SuppressedFinding {
+    #[serde(flatten)]
+    pub finding: Finding,
+    pub reason: String,
+}
+
 #[derive(Debug, Default)]
 pub struct Outcome {
     pub summary: Summary,
     pub findings: Vec<Finding>,
+    pub suppressed: Vec<SuppressedFinding>,
     pub checked: Vec<Checked>,
 }
 
@@ -68,6 +81,7 @@ struct PendingSessionJob {
 struct FileOutcome {
     summary: Summary,
     findings: Vec<Finding>,
+    suppressed: Vec<SuppressedFinding>,
     checked: Vec<Checked>,
     clusters: Vec<SessionCluster>,
     pending: Vec<PendingSessionJob>,
@@ -120,6 +134,11 @@ fn check_read_source(
     check: &CheckOptions,
 ) -> FileOutcome {
     match source {
+        Ok(source) if source.is_template() => {
+            let mut file = FileOutcome::default();
+            file.summary.templates = 1;
+            file
+        }
         Ok(source) => check_source(file_index, Arc::new(source), read, check),
         Err(defect) => {
             let mut file = FileOutcome::default();
@@ -154,7 +173,10 @@ fn finish(mut per_file: Vec<FileOutcome>, read: &ReadOptions, check: &CheckOptio
         s.skipped += file.summary.skipped;
         s.errors += file.summary.errors;
         s.warnings += file.summary.warnings;
+        s.suppressed += file.summary.suppressed;
+        s.templates += file.summary.templates;
         outcome.findings.extend(file.findings);
+        outcome.suppressed.extend(file.suppressed);
         outcome.checked.extend(file.checked);
     }
     outcome
@@ -194,7 +216,7 @@ fn check_source(
             }
             Verdict::Checked(problems) => problems,
         };
-        out.finish_document(&source, &doc, problems, read);
+        out.finish_document(&source, &doc, problems, read, check);
     }
     out
 }
@@ -216,7 +238,7 @@ impl FileOutcome {
             ),
             _ => Vec::new(),
         };
-        self.finish_document(&job.source, &job.document, problems, read);
+        self.finish_document(&job.source, &job.document, problems, read, check);
     }
 
     fn finish_document(
@@ -225,7 +247,30 @@ impl FileOutcome {
         doc: &Document,
         problems: Vec<Problem>,
         read: &ReadOptions,
+        check: &CheckOptions,
     ) {
+        let (problems, suppressed) = suppress::apply(&doc.value, problems);
+        // What the annotation itself got wrong takes the run's severities too.
+        let (own, mut problems): (Vec<Problem>, Vec<Problem>) = problems
+            .into_iter()
+            .partition(|p| matches!(p.rule, Rule::SuppressionInvalid | Rule::SuppressionUnused));
+        problems.extend(check.policy.judge(own, check.release));
+        if !suppressed.is_empty() {
+            let reasons: Vec<String> = suppressed.iter().map(|s| s.reason.clone()).collect();
+            let placed = locate::place(
+                source,
+                doc,
+                suppressed.into_iter().map(|s| s.problem).collect(),
+                read.limits,
+            );
+            self.summary.suppressed += placed.len();
+            self.suppressed.extend(
+                placed
+                    .into_iter()
+                    .zip(reasons)
+                    .map(|(finding, reason)| SuppressedFinding { finding, reason }),
+            );
+        }
         let findings = locate::place(source, doc, problems, read.limits);
         let (kind, name, _) = kind_name_namespace(&doc.value);
         self.checked.push(Checked {

@@ -13,7 +13,7 @@ const EXPECTED: &[(&str, i32, &[&str])] = &[
     ("binary.yaml", 1, &["yaml-syntax"]),
     ("bom.yaml", 0, &[]),
     ("comments-only.yaml", 0, &[]),
-    ("control-characters.yaml", 0, &["unknown-field"]),
+    ("control-characters.yaml", 1, &["unknown-field"]),
     ("custom-tag.yaml", 1, &["yaml-syntax"]),
     ("deep-block-nesting.yaml", 1, &["yaml-syntax"]),
     ("deep-flow-nesting.yaml", 1, &["yaml-syntax"]),

@@ -256,6 +256,12 @@ fn pre_commit_try_repo(pre_commit: &Path, dir: &Path, hook: &str) -> Output {
         .current_dir(dir)
         // One cache for the test run, inside target/, so the hook is built once.
         .env("PRE_COMMIT_HOME", repo().join("target/pre-commit-home"))
+        // A working tree with changes is a new revision to pre-commit on every call: share the
+        // dependencies' build between them, and skip the release profile's link-time
+        // optimisation, which changes how fast the hook is built, not what it does.
+        .env("CARGO_TARGET_DIR", repo().join("target/pre-commit-cargo"))
+        .env("CARGO_PROFILE_RELEASE_LTO", "off")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
         .env("GIT_AUTHOR_NAME", "t")
         .env("GIT_AUTHOR_EMAIL", "t@example.com")
         .env("GIT_COMMITTER_NAME", "t")
@@ -306,6 +312,48 @@ fn the_pre_commit_hook_passes_good_manifests_and_stops_bad_ones() {
     );
     let text = String::from_utf8_lossy(&strict.stdout);
     assert!(strict.status.success(), "{text}");
+
+    // A repository as teams have them: a Helm chart, vendored manifests excluded by the
+    // configuration file, and one known finding suppressed on its object with a reason.
+    let team = manifests_repo(&[
+        ("flink/app.yaml", "rules/suppression-invalid/pass.yaml"),
+        ("flink/snapshot.yaml", "restore/seed-snapshot.yaml"),
+        ("vendor/upstream.yaml", "validate/typos.yaml"),
+        ("chart/templates/deployment.yaml", "validate/typos.yaml"),
+    ]);
+    let template = "apiVersion: flink.apache.org/v1beta1\nkind: FlinkDeployment\nmetadata:\n  name: {{ .Release.Name }}\n";
+    std::fs::write(
+        team.path().join("chart/templates/deployment.yaml"),
+        template,
+    )
+    .unwrap();
+    std::fs::write(
+        team.path().join(".flink-backup.yaml"),
+        "version: 1\nexclude:\n  - vendor/\n",
+    )
+    .unwrap();
+    git(team.path(), &["add", "."]);
+    git(
+        team.path(),
+        &["commit", "-qm", "chart, vendor and settings"],
+    );
+    let out = pre_commit_try_repo(&pre_commit, team.path(), "flink-backup-validate");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Without the settings, the vendored typos fail the hook.
+    std::fs::remove_file(team.path().join(".flink-backup.yaml")).unwrap();
+    git(team.path(), &["commit", "-qam", "no settings"]);
+    let out = pre_commit_try_repo(&pre_commit, team.path(), "flink-backup-validate");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success(), "{text}");
+    assert!(
+        text.contains("vendor/upstream.yaml:25:18: error[schema/schema-violation]"),
+        "{text}"
+    );
 }
 
 #[test]

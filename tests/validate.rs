@@ -70,7 +70,7 @@ fn the_operators_main_examples_lose_their_memory_under_1_15() {
     }
     assert_eq!(by_rule.len(), 2, "{by_rule:?}");
     let missing = &by_rule[&("error", "memory-missing")];
-    let pruned = &by_rule[&("warning", "unknown-field")];
+    let pruned = &by_rule[&("error", "unknown-field")];
     assert_eq!((missing.len(), pruned.len()), (34, 34));
     for (m, p) in missing.iter().zip(pruned) {
         assert_eq!(format!("{m}/resources"), *p);
@@ -217,7 +217,7 @@ fn typos_are_caught_with_line_and_column() {
                 "fixtures/validate/typos.yaml".into(),
                 26,
                 5,
-                "warning".into(),
+                "error".into(),
                 "unknown-field".into(),
                 "/spec/job/initialSavepointpath".into()
             ),
@@ -234,23 +234,20 @@ fn typos_are_caught_with_line_and_column() {
 }
 
 #[test]
-fn strict_makes_unknown_fields_errors() {
-    let lenient = Run::new(&["validate", "--disable", "schema-violation"])
-        .arg(fixture("validate/typos.yaml"))
-        .run();
-    assert_eq!(lenient.code, 0, "{}", lenient.stdout);
-    let strict = Run::new(&[
-        "validate",
-        "--strict",
-        "--disable",
-        "schema-violation",
-        "-o",
-        "json",
-    ])
-    .arg(fixture("validate/typos.yaml"))
-    .run();
-    assert_eq!(strict.code, 1);
-    assert_eq!(strict.json()["findings"][0]["severity"], "error");
+fn unknown_fields_are_errors_unless_the_configuration_says_otherwise_and_strict_wins() {
+    let run = |extra: &[&str]| {
+        let mut args = vec!["validate", "--disable", "schema-violation", "-o", "json"];
+        args.extend_from_slice(extra);
+        let out = Run::new(&args).arg(fixture("validate/typos.yaml")).run();
+        (out.code, out.json()["findings"][0]["severity"].clone())
+    };
+    assert_eq!(run(&[]), (1, json!("error")));
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("lenient.yaml");
+    std::fs::write(&config, "version: 1\nrules:\n  unknown-field: warning\n").unwrap();
+    let config = config.display().to_string();
+    assert_eq!(run(&["--config", &config]), (0, json!("warning")));
+    assert_eq!(run(&["--config", &config, "--strict"]), (1, json!("error")));
 }
 
 #[test]
@@ -318,7 +315,7 @@ fn a_directory_of_mixed_manifests() {
     assert_eq!(out.code, 1);
     assert_eq!(
         out.json()["summary"],
-        json!({"files": 3, "documents": 3, "valid": 1, "invalid": 1, "skipped": 1, "errors": 1, "warnings": 0})
+        json!({"files": 3, "documents": 3, "valid": 1, "invalid": 1, "skipped": 1, "errors": 1, "warnings": 0, "suppressed": 0, "templates": 0})
     );
     assert_eq!(
         findings(&out),
@@ -400,10 +397,19 @@ fn usage_errors_exit_2_with_nothing_on_stdout() {
         .run();
     assert_eq!(rule.code, 2);
     assert!(
-        rule.stderr.contains("families: yaml, schema, operator")
-            && rule.stderr.contains("rules: yaml-syntax, duplicate-key"),
+        rule.stderr
+            .contains("the families are yaml, schema, operator"),
         "{}",
         rule.stderr
+    );
+    let typo = Run::new(&["validate", "--disable", "unknown-feild"])
+        .stdin("")
+        .run();
+    assert_eq!(typo.code, 2);
+    assert!(
+        typo.stderr.contains("did you mean unknown-field?"),
+        "{}",
+        typo.stderr
     );
 
     let version = Run::new(&["validate", "--operator-version", "1.9"])

@@ -19,5 +19,12 @@ fuzz_target!(|data: &[u8]| {
             .collect::<Vec<_>>()
     };
     let general = read(DocumentReader::general(text, Limits::default()));
-    assert_eq!(read(fast), general, "{text:?}");
+    let fast = read(fast);
+    // A tab after `key:` is read as kubectl reads it, where the general reader refuses it: there
+    // it must read as a space would.
+    let as_kubectl = || {
+        text.contains(":\t")
+            && fast == read(DocumentReader::general(&text.replace(":\t", ": "), Limits::default()))
+    };
+    assert!(fast == general || as_kubectl(), "{text:?}");
 });

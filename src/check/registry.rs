@@ -230,13 +230,16 @@ impl Selector {
         if let Some(family) = Family::parse(text) {
             return Ok(Selector::Family(family));
         }
-        let families: Vec<_> = Family::ALL.iter().map(|f| f.name()).collect();
-        let rules: Vec<_> = ALL.iter().map(|r| r.id).collect();
-        Err(format!(
-            "no rule or family {text:?}; families: {}; rules: {}",
-            families.join(", "),
-            rules.join(", ")
-        ))
+        let families = Family::ALL.iter().map(|f| f.name());
+        let ids = ALL.iter().map(|r| r.id);
+        match crate::suggest::closest(text, ids.chain(families)) {
+            Some(near) => Err(format!("no rule or family {text:?}: did you mean {near}?")),
+            None => Err(format!(
+                "no rule or family {text:?}: the families are {}; the README's rule tables list \
+                 every rule id",
+                Family::ALL.map(|f| f.name()).join(", ")
+            )),
+        }
     }
 
     pub fn matches(self, rule: Rule) -> bool {
@@ -293,13 +296,13 @@ rules! {
     UnknownField {
         id: "unknown-field",
         family: Schema,
-        severity: Warning,
+        severity: Error,
         releases: Releases::ALL,
         kinds: ANY,
         conditions: [],
-        summary: "a field the schema does not declare and no `x-kubernetes-preserve-unknown-fields` covers; `status` is not checked",
-        why: "the API server prunes it: a misspelt `initialSavepointPath` restarts the job without its state",
-        fix: "use the spelling the message suggests",
+        summary: "a field the release's schema does not declare and no `x-kubernetes-preserve-unknown-fields` covers; `status` is not checked",
+        why: "`kubectl apply` (strict since kubectl 1.25, against API servers 1.27+) refuses it; Helm 3, Argo CD's default apply and controllers drop it without a word: a misspelt `initialSavepointPath` restarts the job without its state",
+        fix: "use the spelling the message suggests; a field a newer release added: check `--operator-version`",
     },
     ApiVersion {
         id: "api-version",
@@ -718,6 +721,28 @@ rules! {
         summary: "`savepointRedeployNonce` with an empty `initialSavepointPath`, where no saved status tells whether the nonce changed",
         why: "if the nonce changes on apply, the operator refuses it; if not, the redeploy nonce does nothing",
         fix: "set `initialSavepointPath` to the savepoint to redeploy from",
+    },
+    SuppressionInvalid {
+        id: "suppression-invalid",
+        family: Hygiene,
+        severity: Error,
+        releases: Releases::ALL,
+        kinds: ANY,
+        conditions: [],
+        summary: "a `flink-backup.io/ignore` annotation that does not read `RULE[,RULE]: reason` (rule ids or families, and a reason), or names an unknown rule",
+        why: "it suppresses nothing, while whoever wrote it believes it does",
+        fix: "write `flink-backup.io/ignore: \"rule-id: why it does not apply here\"`",
+    },
+    SuppressionUnused {
+        id: "suppression-unused",
+        family: Hygiene,
+        severity: Warning,
+        releases: Releases::ALL,
+        kinds: ANY,
+        conditions: [],
+        summary: "a rule in a `flink-backup.io/ignore` annotation that found nothing to suppress on its object",
+        why: "stale suppressions rot: the next real finding of that rule would be hidden",
+        fix: "remove the rule from the annotation (or the annotation)",
     },
     SnapshotPathMissing {
         id: "snapshot-path-missing",

@@ -227,6 +227,8 @@ fn largest_document(text: &str) -> usize {
 pub struct Loaded {
     pub documents: Vec<Document>,
     pub broken: Vec<(Origin, YamlError)>,
+    /// Files skipped as Helm templates.
+    pub templates: Vec<std::sync::Arc<str>>,
 }
 
 pub fn load_all(
@@ -270,6 +272,7 @@ fn load_sources_with(
                 },
                 defect.error,
             )),
+            Ok(source) if source.is_template() => loaded.templates.push(source.name),
             Ok(source) => {
                 for entry in entries(&source, options) {
                     match entry {

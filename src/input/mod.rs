@@ -31,10 +31,22 @@ pub enum InputPath {
 impl InputPath {
     pub fn display_name(&self) -> String {
         match self {
-            InputPath::Stdin => "<stdin>".to_owned(),
+            InputPath::Stdin => stdin_name().to_owned(),
             InputPath::File(p) => p.display().to_string(),
         }
     }
+}
+
+static STDIN_NAME: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// `--stdin-filename`: the name standard input's documents carry, for the whole run.
+pub fn name_stdin(name: &str) {
+    let _ = STDIN_NAME.set(name.to_owned());
+}
+
+/// `<stdin>`, or the name `--stdin-filename` gave it.
+pub fn stdin_name() -> &'static str {
+    STDIN_NAME.get().map_or("<stdin>", String::as_str)
 }
 
 /// A path that cannot be read at all: a usage error (exit 2), not a finding.
@@ -154,7 +166,54 @@ pub struct SourceDefect {
     pub error: YamlError,
 }
 
+impl Source {
+    /// A Helm (Go) template: `{{` outside quotes and comments, which no YAML reader reads as
+    /// what it will be once rendered. Skipped and counted, never reported as broken YAML.
+    pub fn is_template(&self) -> bool {
+        self.text.contains("{{") && self.text.lines().any(template_action_outside_strings)
+    }
+}
+
+fn template_action_outside_strings(line: &str) -> bool {
+    let mut quote = None;
+    let mut previous = ' ';
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (None, '#') if previous.is_whitespace() => return false,
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '{') if chars.peek() == Some(&'{') => return true,
+            (Some('"'), '\\') => {
+                chars.next();
+            }
+            (Some(q), c) if c == q => quote = None,
+            _ => {}
+        }
+        previous = c;
+    }
+    false
+}
+
 pub fn decode(name: Arc<str>, mut bytes: Vec<u8>) -> Result<Source, SourceDefect> {
+    if let Some(text) = utf16(&bytes) {
+        return match text {
+            // kubectl reads UTF-16 with a byte-order mark; the mark is not written back.
+            Ok(text) => Ok(Source {
+                name,
+                text,
+                bom: false,
+            }),
+            Err(encoding) => Err(SourceDefect {
+                name,
+                error: YamlError {
+                    message: format!(
+                        "the file is not valid {encoding} (its byte-order mark says it is); save it as UTF-8 text"
+                    ),
+                    pos: Pos { line: 1, column: 1 },
+                },
+            }),
+        };
+    }
     let bom = bytes.starts_with(b"\xEF\xBB\xBF");
     if bom {
         bytes.drain(..3);
@@ -169,12 +228,40 @@ pub fn decode(name: Arc<str>, mut bytes: Vec<u8>) -> Result<Source, SourceDefect
             Err(SourceDefect {
                 name,
                 error: YamlError {
-                    message: "the file is not valid UTF-8; save it as UTF-8 text".into(),
+                    message: "the file is not valid UTF-8 (and has no UTF-16 byte-order mark); save it as UTF-8 text".into(),
                     pos: Pos { line, column },
                 },
             })
         }
     }
+}
+
+/// Text with a UTF-16 byte-order mark, decoded; `None` without one; the encoding's name when
+/// the bytes do not decode.
+fn utf16(bytes: &[u8]) -> Option<Result<String, &'static str>> {
+    let (little, encoding) = match bytes {
+        [0xFF, 0xFE, 0, 0, ..] => return Some(Err("UTF-32LE")),
+        [0, 0, 0xFE, 0xFF, ..] => return Some(Err("UTF-32BE")),
+        [0xFF, 0xFE, ..] => (true, "UTF-16LE"),
+        [0xFE, 0xFF, ..] => (false, "UTF-16BE"),
+        _ => return None,
+    };
+    let body = &bytes[2..];
+    if body.len() % 2 != 0 {
+        return Some(Err(encoding));
+    }
+    let units = body.chunks_exact(2).map(|pair| {
+        if little {
+            u16::from_le_bytes([pair[0], pair[1]])
+        } else {
+            u16::from_be_bytes([pair[0], pair[1]])
+        }
+    });
+    Some(
+        char::decode_utf16(units)
+            .collect::<Result<String, _>>()
+            .map_err(|_| encoding),
+    )
 }
 
 pub struct ReadOptions {

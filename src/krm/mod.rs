@@ -11,7 +11,7 @@ use crate::pointer::Lookup;
 use serde_json::{Map, Value, json};
 
 use crate::check::registry::{Rule, Selector};
-use crate::check::{CheckOptions, check_values};
+use crate::check::{CheckOptions, check_values, suppress};
 use crate::finding::{Problem, Severity};
 use crate::input::locate;
 use crate::input::{Document, Origin, Source};
@@ -171,10 +171,17 @@ fn execute(
                 }
             }
             let values: Vec<&Value> = documents.iter().map(|d| &d.value).collect();
-            Ok(check_values(&values, &options)
-                .into_iter()
-                .map(|(i, p)| problem_result(i, p))
-                .collect())
+            let mut by_item: Vec<Vec<Problem>> = vec![Vec::new(); values.len()];
+            for (i, problem) in check_values(&values, &options) {
+                by_item[i].push(problem);
+            }
+            // Each item's `flink-backup.io/ignore` annotation, as `validate` honours it.
+            let mut results = Vec::new();
+            for (i, problems) in by_item.into_iter().enumerate() {
+                let (kept, _) = suppress::apply(values[i], problems);
+                results.extend(kept.into_iter().map(|p| problem_result(i, p)));
+            }
+            Ok(results)
         }
         FunctionKind::Restore => {
             let (mut options, mut version) = match requested {

@@ -45,7 +45,6 @@ fn note(family: Family) -> &'static str {
 fn severity(rule: &RuleInfo) -> &'static str {
     match (rule.family, rule.severity) {
         (Family::Backup, _) => "warning (error with `--backup-ready`)",
-        (_, Severity::Warning) if rule.id == "unknown-field" => "warning (error with `--strict`)",
         (_, Severity::Error) => "error",
         (_, Severity::Warning) => "warning",
     }

@@ -81,7 +81,7 @@ impl SavedFiles {
 }
 
 fn read(name: &str, proven: bool) -> Result<SavedFile, String> {
-    let path = if name == "<stdin>" {
+    let path = if name == input::stdin_name() {
         InputPath::Stdin
     } else {
         InputPath::File(name.into())

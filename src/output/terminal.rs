@@ -29,32 +29,62 @@ fn is_unsafe(c: char) -> bool {
         || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
-/// Colour on a terminal, never when `NO_COLOR` is set (https://no-color.org).
-pub fn use_colour(stream_is_terminal: bool) -> bool {
-    colour_wanted(stream_is_terminal, std::env::var_os("NO_COLOR").as_deref())
+/// When to colour: `--color auto|always|never`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless NO_COLOR is set; where FORCE_COLOR or CLICOLOR_FORCE is, always
+    #[default]
+    Auto,
+    Always,
+    Never,
 }
 
-fn colour_wanted(stream_is_terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
-    stream_is_terminal && no_color.is_none_or(|v| v.is_empty())
+/// Whether to colour a stream. `auto`: never with a non-empty `NO_COLOR` (https://no-color.org;
+/// an empty one does not count), always with `FORCE_COLOR` or `CLICOLOR_FORCE` set to anything
+/// but `0` (a CI log is no terminal), else on a terminal.
+pub fn colour(choice: ColorChoice, stream_is_terminal: bool) -> bool {
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    colour_wanted(
+        choice,
+        stream_is_terminal,
+        var("NO_COLOR").is_some(),
+        var("FORCE_COLOR")
+            .or_else(|| var("CLICOLOR_FORCE"))
+            .is_some_and(|v| v != "0"),
+    )
 }
 
-pub fn stdout_colour() -> bool {
-    use_colour(std::io::stdout().is_terminal())
+fn colour_wanted(choice: ColorChoice, terminal: bool, no_color: bool, forced: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => !no_color && (forced || terminal),
+    }
 }
 
-pub fn stderr_colour() -> bool {
-    use_colour(std::io::stderr().is_terminal())
+pub fn stdout_colour(choice: ColorChoice) -> bool {
+    colour(choice, std::io::stdout().is_terminal())
+}
+
+pub fn stderr_colour(choice: ColorChoice) -> bool {
+    colour(choice, std::io::stderr().is_terminal())
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
-    fn colour_only_on_a_terminal_without_no_color() {
-        use std::ffi::OsStr;
-        assert!(super::colour_wanted(true, None));
-        assert!(super::colour_wanted(true, Some(OsStr::new(""))));
-        assert!(!super::colour_wanted(true, Some(OsStr::new("1"))));
-        assert!(!super::colour_wanted(false, None));
+    fn colour_follows_the_choice_then_the_environment() {
+        use super::{ColorChoice::*, colour_wanted};
+        assert!(colour_wanted(Auto, true, false, false));
+        assert!(!colour_wanted(Auto, true, true, false), "NO_COLOR");
+        assert!(!colour_wanted(Auto, false, false, false), "not a terminal");
+        assert!(
+            colour_wanted(Auto, false, false, true),
+            "FORCE_COLOR in a CI log"
+        );
+        assert!(!colour_wanted(Auto, false, true, true), "NO_COLOR wins");
+        assert!(colour_wanted(Always, false, true, false));
+        assert!(!colour_wanted(Never, true, false, true));
     }
 
     #[test]

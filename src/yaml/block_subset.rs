@@ -8,7 +8,8 @@
 //! the subset (an anchor, a tag, a folded or multi-line scalar, a nested flow collection, a tab, a
 //! non-ASCII byte, a duplicate key, anything malformed), it gives up on the whole file and the
 //! general reader reads it, errors and all. `tests/reader_agreement.rs` and the
-//! `reader_agreement` fuzz target hold the two readers to the same values and positions.
+//! `reader_agreement` fuzz target hold the two readers to the same values and positions, with one
+//! exception: a tab right after `key:`, which kubectl's reader accepts and only this one does.
 
 use serde_json::{Map, Value};
 
@@ -23,11 +24,12 @@ type Read<T> = Result<T, OutsideSubset>;
 /// Every document of `text`, or `OutsideSubset`.
 pub fn read_stream(text: &str, limits: Limits) -> Read<Vec<LoadedDocument>> {
     // ASCII without control characters (bar the newline): no BOM, tab, CR, or Unicode line break
-    // can change what a line is.
-    if !text
-        .bytes()
-        .all(|b| b == b'\n' || (b' '..=b'~').contains(&b))
-    {
+    // can change what a line is. The one tab allowed separates `key:` from its value: kubectl's
+    // reader (go-yaml, as libyaml) takes `key:<TAB>value` so, where the general reader refuses it.
+    let bytes = text.as_bytes();
+    if !bytes.iter().enumerate().all(|(i, &b)| {
+        b == b'\n' || (b' '..=b'~').contains(&b) || (b == b'\t' && i > 0 && bytes[i - 1] == b':')
+    }) {
         return Err(OutsideSubset);
     }
     let (lines, line_count) = lines(text.as_bytes())?;
@@ -397,7 +399,7 @@ impl Reader<'_> {
                 let mut j = s;
                 while j < line.end {
                     match text[j] {
-                        b':' if j + 1 == line.end || text[j + 1] == b' ' => {
+                        b':' if j + 1 == line.end || matches!(text[j + 1], b' ' | b'\t') => {
                             let raw = trim_end(&text[s..j]);
                             // Merge keys and the implicit-key length limit: the general reader's.
                             if raw == b"<<" || j - s > 1024 {
@@ -504,7 +506,9 @@ impl Reader<'_> {
                     break;
                 }
                 // `a: b: c` is an error, reported by the general reader.
-                b':' if i + 1 == text.len() || text[i + 1] == b' ' => return Err(OutsideSubset),
+                b':' if i + 1 == text.len() || matches!(text[i + 1], b' ' | b'\t') => {
+                    return Err(OutsideSubset);
+                }
                 _ => {}
             }
         }
@@ -516,8 +520,9 @@ impl Reader<'_> {
     }
 }
 
+/// Past the blanks at `i`: spaces, and the tab a `key:` may be followed by.
 fn skip_spaces(text: &[u8], mut i: usize, end: usize) -> usize {
-    while i < end && text[i] == b' ' {
+    while i < end && matches!(text[i], b' ' | b'\t') {
         i += 1;
     }
     i

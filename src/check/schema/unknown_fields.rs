@@ -12,6 +12,7 @@ use crate::model::release::Release;
 use crate::model::resource::Resource;
 use crate::pointer;
 use crate::schemas;
+use crate::suggest::closest;
 
 pub fn check(resource: Resource<'_>, release: Release) -> Vec<Problem> {
     let root = schemas::json(release, resource.kind);
@@ -20,6 +21,7 @@ pub fn check(resource: Resource<'_>, release: Release) -> Vec<Problem> {
     };
     let mut walk = Walk {
         root,
+        release,
         path: Vec::new(),
         out: Vec::new(),
     };
@@ -47,6 +49,7 @@ enum Segment<'v> {
 
 struct Walk<'s, 'v> {
     root: &'s Value,
+    release: Release,
     path: Vec<Segment<'v>>,
     out: Vec<Problem>,
 }
@@ -122,7 +125,11 @@ impl<'s, 'v> Walk<'s, 'v> {
             .map(|s| format!("; did you mean `{s}`?"))
             .unwrap_or_default();
         let message = format!(
-            "unknown field `{key}`: the operator's schema does not declare it, so the API server drops it without a word{hint}"
+            "unknown field `{key}`: the operator {}'s schema does not declare it (a newer \
+             release's may: check --operator-version); `kubectl apply` (strict since kubectl \
+             1.25) refuses it, and clients that do not validate (Helm 3, Argo CD's default apply, \
+             controllers) drop it without a word{hint}",
+            self.release
         );
         self.out
             .push(Problem::new(Rule::UnknownField, self.pointer(), message).at_key());
@@ -130,30 +137,6 @@ impl<'s, 'v> Walk<'s, 'v> {
 }
 
 /// The declared name a typo most likely meant: same letters in another case, or at most two edits.
-fn closest<'k>(key: &str, known: impl Iterator<Item = &'k str>) -> Option<&'k str> {
-    let lower = key.to_ascii_lowercase();
-    known
-        .map(|k| (edit_distance(&lower, &k.to_ascii_lowercase()), k))
-        .filter(|(d, _)| *d <= 2)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, k)| k)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

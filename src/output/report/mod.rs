@@ -30,9 +30,43 @@ pub enum Format {
     Github,
 }
 
-pub fn for_format(format: Format, colour: bool) -> Box<dyn Report> {
+/// One report a run writes: `-o FORMAT` (to stdout, or `-O FILE`) or `-o FORMAT=FILE`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportSpec {
+    pub format: Format,
+    pub file: Option<std::path::PathBuf>,
+}
+
+impl std::str::FromStr for ReportSpec {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<ReportSpec, String> {
+        let (name, file) = match text.split_once('=') {
+            Some((name, file)) if !file.is_empty() => (name, Some(file.into())),
+            Some((name, _)) => return Err(format!("{name}=: name the file after the `=`")),
+            None => (text, None),
+        };
+        let format = Format::from_str(name, true).map_err(|_| {
+            format!("{name:?}: use text, json, junit, sarif or github, optionally =FILE")
+        })?;
+        Ok(ReportSpec { format, file })
+    }
+}
+
+/// What a text report leaves out.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Style {
+    pub colour: bool,
+    /// `-q`: no summary line.
+    pub quiet: bool,
+}
+
+pub fn for_format(format: Format, style: Style) -> Box<dyn Report> {
     match format {
-        Format::Text => Box::new(text::Text { colour }),
+        Format::Text => Box::new(text::Text {
+            colour: style.colour,
+            quiet: style.quiet,
+        }),
         Format::Json => Box::new(json::Json),
         Format::Junit => Box::new(junit::Junit),
         Format::Sarif => Box::new(sarif::Sarif),

@@ -42,7 +42,7 @@ impl Report for Sarif {
                     "message": {"text": f.message},
                     "locations": [{
                         "physicalLocation": {
-                            "artifactLocation": {"uri": f.file.trim_start_matches("./")},
+                            "artifactLocation": {"uri": artifact_uri(&f.file)},
                             "region": {"startLine": f.line, "startColumn": f.column},
                         },
                         "logicalLocations": [{"fullyQualifiedName": f.path}],
@@ -67,9 +67,60 @@ impl Report for Sarif {
     }
 }
 
+/// A file as SARIF wants it: a relative URI reference (to the current directory, which code
+/// scanning takes as the repository root), percent-encoded; `file:///...` when it lies
+/// elsewhere.
+fn artifact_uri(file: &str) -> String {
+    let path = std::path::Path::new(file);
+    let relative = if path.is_absolute() {
+        std::env::current_dir()
+            .ok()
+            .and_then(|cwd| path.strip_prefix(cwd).ok().map(|p| p.display().to_string()))
+    } else {
+        Some(file.trim_start_matches("./").to_owned())
+    };
+    match relative {
+        Some(relative) => percent_encode(&relative),
+        None => format!("file://{}", percent_encode(file)),
+    }
+}
+
+/// Every byte but the unreserved ones and `/` as `%XX` (RFC 3986).
+fn percent_encode(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 fn level(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn artifact_uris_are_percent_encoded_references() {
+        assert_eq!(
+            artifact_uri("./flink/my app#1.yaml"),
+            "flink/my%20app%231.yaml"
+        );
+        assert_eq!(artifact_uri("flink/ünï.yaml"), "flink/%C3%BCn%C3%AF.yaml");
+        assert_eq!(
+            artifact_uri("/nowhere/x y.yaml"),
+            "file:///nowhere/x%20y.yaml"
+        );
+        let here = std::env::current_dir().unwrap().join("a b.yaml");
+        assert_eq!(artifact_uri(&here.display().to_string()), "a%20b.yaml");
     }
 }

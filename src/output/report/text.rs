@@ -7,15 +7,31 @@ use crate::validate::Outcome;
 
 pub struct Text {
     pub colour: bool,
+    /// No summary line.
+    pub quiet: bool,
 }
 
 impl Report for Text {
     fn write(&self, outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
         write_findings(&outcome.findings, self.colour, out)?;
+        if self.quiet {
+            return Ok(());
+        }
         let s = &outcome.summary;
+        let mut extra = String::new();
+        if s.suppressed > 0 {
+            extra.push_str(&format!(", {} suppressed", s.suppressed));
+        }
+        if s.templates > 0 {
+            extra.push_str(&format!(
+                "; {} Helm {} skipped",
+                s.templates,
+                plural(s.templates, "template", "templates")
+            ));
+        }
         writeln!(
             out,
-            "{} {} in {} {}: {} valid, {} invalid, {} skipped (not Flink); {} {}, {} {}",
+            "{} {} in {} {}: {} valid, {} invalid, {} skipped (not Flink); {} {}, {} {}{extra}",
             s.documents,
             plural(s.documents, "document", "documents"),
             s.files,

@@ -504,7 +504,9 @@ impl<'o> Moves<'o> {
             .filter(|(_, used)| !**used)
             .map(|(r, _)| {
                 Refusal::general(format!(
-                    "--relocate {r} matches neither a savepoint path nor a state directory of                      the resources restored: check FROM against the paths above (file:/a,                      file:///a and /a are one place)"
+                    "--relocate {r} matches neither a savepoint path nor a state directory of \
+                     the resources restored: check FROM against the paths above (file:/a, \
+                     file:///a and /a are one place)"
                 ))
             })
             .collect()
@@ -523,7 +525,8 @@ fn namespace_collisions(resources: &[Restored], input: &TransformInput) -> Vec<R
             .and_then(Value::as_str);
         match seen.get(&(r.id.kind, name)) {
             Some(first) if first.namespace != r.id.namespace => out.push(Refusal::general(format!(
-                "--namespace would put {first} and {} into one namespace under one name: restore                  them one at a time (--target), or into different namespaces",
+                "--namespace would put {first} and {} into one namespace under one name: restore \
+                 them one at a time (--target), or into different namespaces",
                 r.id
             ))),
             _ => {
