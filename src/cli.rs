@@ -248,9 +248,23 @@ pub struct RestoreArgs {
     #[command(flatten)]
     pub sink: OutputArgs,
 
-    /// Output: a YAML stream, JSON (a List for several), or the RFC 6902 JSON Patch
+    /// Output: a YAML stream, JSON (a List for several), the RFC 6902 JSON Patch, or Velero
+    /// resource modifiers
     #[arg(short, long, value_enum, default_value_t = RestoreFormat::Yaml)]
     pub output: RestoreFormat,
+
+    /// With -o velero: Velero's namespace, where the ConfigMap goes [default: velero]
+    #[arg(long, value_name = "NS", value_parser = parse_namespace)]
+    pub velero_namespace: Option<String>,
+
+    /// With -o velero: the ConfigMap's name, for --resource-modifier-configmap [default:
+    /// flink-restore]
+    #[arg(long, value_name = "NAME", value_parser = parse_config_map_name)]
+    pub name: Option<String>,
+
+    /// With -o velero: JSON Patch rules instead of merge patches, for Velero 1.12.0 and 1.12.1
+    #[arg(long)]
+    pub velero_json_patch: bool,
 
     /// Restore from this location instead of a snapshot's status.path (one target only)
     #[arg(long, value_name = "PATH", value_parser = parse_location, conflicts_with_all = ["snapshot", "from_status"])]
@@ -352,6 +366,30 @@ pub enum RestoreFormat {
     Json,
     /// The RFC 6902 JSON Patch from the saved form to the restore form
     Patch,
+    /// One ConfigMap of Velero resource modifiers that make the restore forms during `velero
+    /// restore create`
+    Velero,
+}
+
+/// A ConfigMap name (a DNS-1123 subdomain).
+fn parse_config_map_name(s: &str) -> Result<String, String> {
+    let valid = !s.is_empty()
+        && s.len() <= 253
+        && s.split('.').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && !part.starts_with('-')
+                && !part.ends_with('-')
+        });
+    if valid {
+        Ok(s.to_owned())
+    } else {
+        Err(format!(
+            "{s:?} is not a ConfigMap name: lower-case letters, digits, '-' and '.', at most 253"
+        ))
+    }
 }
 
 #[derive(Debug, Args)]

@@ -17,6 +17,7 @@ use crate::output::restored::{Mode, RestoredWriter};
 use crate::output::sink::{self, Destination};
 use crate::output::spliced::Editor;
 use crate::output::terminal;
+use crate::output::velero::VeleroOptions;
 use crate::refusal::{Refusal, Refused};
 use crate::schemas;
 use crate::transform::backup::{self, BackupOptions};
@@ -244,8 +245,45 @@ fn backup_command(args: BackupArgs) -> Result<u8, Usage> {
     Ok(OK)
 }
 
+/// `-o velero` and its flags, which mean nothing without it.
+fn velero_options(args: &RestoreArgs) -> Result<VeleroOptions, Usage> {
+    let is_velero = args.output == RestoreFormat::Velero;
+    if !is_velero {
+        for (given, flag) in [
+            (args.velero_namespace.is_some(), "--velero-namespace"),
+            (args.name.is_some(), "--name"),
+            (args.velero_json_patch, "--velero-json-patch"),
+        ] {
+            if given {
+                return Err(Usage(format!("{flag} needs -o velero")));
+            }
+        }
+    } else if args.namespace.is_some() {
+        return Err(Usage(
+            "--namespace with -o velero: Velero matches its rules to the namespace the backup \
+             holds; map it with `velero restore create --namespace-mappings OLD:NEW` instead"
+                .to_owned(),
+        ));
+    } else if args.sink.in_place {
+        return Err(Usage(
+            "--in-place with -o velero: the rules are a new ConfigMap, not an edit of the input; \
+             write them with -O FILE"
+                .to_owned(),
+        ));
+    }
+    Ok(VeleroOptions {
+        namespace: args
+            .velero_namespace
+            .clone()
+            .unwrap_or_else(|| "velero".into()),
+        name: args.name.clone().unwrap_or_else(|| "flink-restore".into()),
+        json_patches: args.velero_json_patch,
+    })
+}
+
 fn restore_command(args: RestoreArgs) -> Result<u8, Usage> {
     let run = Options::of(&args.input).map_err(Usage)?;
+    let velero = velero_options(&args)?;
     let check = run.check.clone();
     let options = RestoreOptions {
         source: SourceOptions {
@@ -291,6 +329,7 @@ fn restore_command(args: RestoreArgs) -> Result<u8, Usage> {
             RestoreFormat::Yaml => Mode::Manifests(ManifestFormat::Yaml),
             RestoreFormat::Json => Mode::Manifests(ManifestFormat::Json),
             RestoreFormat::Patch => Mode::Patch,
+            RestoreFormat::Velero => Mode::Velero(velero),
         },
     };
     // One resource at a time: its restore form is made, gated, written and dropped.
@@ -318,7 +357,12 @@ fn restore_command(args: RestoreArgs) -> Result<u8, Usage> {
                 if !r.is_target {
                     cluster_forms.insert(r.document, value.clone());
                 }
-                writer.push(index, r, value)
+                if let Err(why) = writer.push(index, r, value) {
+                    refusals.push(Refusal {
+                        at: Some(format!("{}: {}", documents[r.document].origin, r.id)),
+                        message: why,
+                    });
+                }
             }
             Err(reasons) => refusals.extend(reasons),
         }
@@ -326,7 +370,7 @@ fn restore_command(args: RestoreArgs) -> Result<u8, Usage> {
     if !refusals.is_empty() {
         return Ok(refuse("restore", &refusals));
     }
-    let written = match writer.finish(&plan.resources) {
+    let written = match writer.finish(&plan) {
         Ok(written) => written,
         Err(why) => return Ok(refuse("restore", &[Refusal::general(why)])),
     };

@@ -269,6 +269,6 @@ fn input_with_nothing_to_back_up_is_an_error() {
             &[],
             "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n".into(),
         ),
-        "no FlinkDeployment with spec.job and no FlinkSessionJob",
+        "no FlinkDeployment with spec.job, FlinkSessionJob or FlinkBlueGreenDeployment",
     );
 }

@@ -46,6 +46,7 @@ fn restore_output_matches_the_input_under_pyyaml() {
     files.push(fixture("restore/tricky-scalars.yaml"));
     files.push(fixture("restore/seed-deployment.yaml"));
     files.push(fixture("restore/session-job.yaml"));
+    files.push(fixture("blue-green/laststate-active-blue.yaml"));
     for name in ["commented", "crlf", "bom", "anchors", "merge-in-job"] {
         files.push(fixture(&format!("splice/{name}.yaml")));
     }

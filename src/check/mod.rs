@@ -19,6 +19,7 @@ use serde_json::Value;
 
 use crate::finding::Problem;
 use crate::input::Document;
+use crate::model::blue_green::TEMPLATE_SPEC;
 use crate::model::distribution::{Distribution, DistributionSetting, IBM_RELEASE, marked_ibm};
 use crate::model::flink_config::{FlinkConfig, FlinkLine};
 use crate::model::kind::Kind;
@@ -212,7 +213,7 @@ fn check_resource(
 ) -> Verdict {
     let ibm = match resource.kind {
         Kind::FlinkSessionJob => cluster.is_some_and(|c| c.ibm),
-        Kind::FlinkBlueGreenDeployment => marked_ibm(resource.value.at(operator::TEMPLATE_SPEC)),
+        Kind::FlinkBlueGreenDeployment => marked_ibm(resource.value.at(TEMPLATE_SPEC)),
         _ => marked_ibm(resource.spec()),
     };
     let judge = options.judge(ibm);
@@ -247,7 +248,7 @@ fn check_resource(
     }
     let spec_at = match resource.kind {
         Kind::FlinkDeployment => Some("/spec"),
-        Kind::FlinkBlueGreenDeployment => Some(operator::TEMPLATE_SPEC),
+        Kind::FlinkBlueGreenDeployment => Some(TEMPLATE_SPEC),
         _ => None,
     };
     if let Some(at) = spec_at {

@@ -246,6 +246,9 @@ fn execute(
                 }
                 restored.push((r.id.clone(), value));
             }
+            items.retain(|item| {
+                !matches!(classify(item), Classified::Flink(r) if plan.left_out.contains(&r.id()))
+            });
             // kustomize never passes two items of one kind, namespace and name.
             for (id, value) in restored {
                 let slot = items

@@ -1,5 +1,6 @@
 //! Typed views over documents: what a resource is and what the rules and transforms read of it.
 
+pub mod blue_green;
 pub mod distribution;
 pub mod flink_config;
 pub mod java_uri;

@@ -5,6 +5,7 @@ use std::fmt;
 use serde_json::Value;
 
 use crate::input::{Document, Origin};
+use crate::model::blue_green::TEMPLATE_SPEC;
 use crate::model::kind::{API_VERSION, Kind};
 use crate::pointer::Lookup;
 
@@ -119,11 +120,29 @@ impl<'a> Resource<'a> {
         self.value.get("status")
     }
 
-    /// `spec.job`, present in application mode and on every session job.
+    /// The job: `spec.job`, present in application mode and on every session job; a blue/green
+    /// deployment's is its template's.
     pub fn job(&self) -> Option<&'a Value> {
-        self.spec()
-            .and_then(|s| s.get("job"))
-            .filter(|j| j.is_object())
+        self.value.at(self.job_at()).filter(|j| j.is_object())
+    }
+
+    /// Where the job is.
+    pub fn job_at(&self) -> &'static str {
+        match self.kind {
+            Kind::FlinkBlueGreenDeployment => "/spec/template/spec/job",
+            _ => "/spec/job",
+        }
+    }
+
+    /// The FlinkDeployment spec that runs the job, and where it is: a deployment's own, a
+    /// blue/green deployment's template.
+    pub fn deployment_spec(&self) -> Option<(&'static str, &'a Value)> {
+        let at = match self.kind {
+            Kind::FlinkDeployment => "/spec",
+            Kind::FlinkBlueGreenDeployment => TEMPLATE_SPEC,
+            Kind::FlinkSessionJob | Kind::FlinkStateSnapshot => return None,
+        };
+        Some((at, self.value.at(at)?))
     }
 
     /// `Kind/namespace/name`, for messages.

@@ -8,6 +8,7 @@ use std::hash::{BuildHasher, Hash, Hasher};
 use serde_json::Value;
 
 use crate::input::Origin;
+use crate::model::blue_green::{self, Colour};
 use crate::model::kind::Kind;
 use crate::model::resource::{Resource, ResourceId, namespaces_agree};
 use crate::model::timestamp::Timestamp;
@@ -126,13 +127,25 @@ impl Snapshot {
         ))
     }
 
-    /// Whether it snapshots `target`: by kind and name, in the same namespace where both say.
+    /// Whether it snapshots `target`: by kind and name, in the same namespace where both say. A
+    /// blue/green deployment's job runs in its children: a snapshot of either is one of it.
     pub fn refers_to(&self, target: &Resource<'_>) -> bool {
-        self.job_reference().is_some_and(|(kind, name)| {
-            kind == target.kind.name()
-                && Some(name) == target.name()
-                && namespaces_agree(self.namespace(), target.namespace())
-        })
+        let Some((kind, name)) = self.job_reference() else {
+            return false;
+        };
+        let Some(target_name) = target.name() else {
+            return false;
+        };
+        let named = match target.kind {
+            Kind::FlinkBlueGreenDeployment => {
+                kind == Kind::FlinkDeployment.name()
+                    && Colour::BOTH
+                        .iter()
+                        .any(|&c| blue_green::child_name(target_name, c) == name)
+            }
+            _ => kind == target.kind.name() && name == target_name,
+        };
+        named && namespaces_agree(self.namespace(), target.namespace())
     }
 
     pub fn is_checkpoint(&self) -> bool {

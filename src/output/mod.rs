@@ -11,3 +11,4 @@ pub mod saved_file;
 pub mod sink;
 pub mod spliced;
 pub mod terminal;
+pub mod velero;

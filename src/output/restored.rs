@@ -1,5 +1,6 @@
 //! Where the resources in their restore form go, one at a time: a YAML stream, JSON, the patch,
-//! a diff of their files, or back into the file they were read from (`-O FILE --in-place`).
+//! a diff of their files, back into the file they were read from (`-O FILE --in-place`), or
+//! Velero resource modifiers.
 //!
 //! YAML is written as an edit of the saved text (comments, quoting and layout kept) unless
 //! `canonical` is asked for or the edit cannot be proven; each fallback is noted for stderr.
@@ -14,9 +15,11 @@ use super::in_place::{self, Replacement};
 use super::manifest::{ManifestFormat, ManifestStream};
 use super::patch;
 use super::spliced::Editor;
+use super::velero::{self, Modifiers, VeleroOptions};
 use crate::input::Document;
+use crate::model::kind::Kind;
 use crate::model::resource::{Classified, ResourceId, classify};
-use crate::transform::restore::Restored;
+use crate::transform::restore::{Plan, Restored};
 
 /// How the output is written.
 pub enum Mode {
@@ -30,6 +33,8 @@ pub enum Mode {
     InPlace {
         name: Arc<str>,
     },
+    /// Velero resource modifiers that make the restore forms during a Velero restore.
+    Velero(VeleroOptions),
 }
 
 /// What the writer made: the output, what to tell the user, and whether anything changed.
@@ -53,6 +58,7 @@ pub struct RestoredWriter<'a> {
     /// For `InPlace` and `Diff`: per file, in the order first met, the documents to rewrite.
     rewrites: Vec<(Arc<str>, Vec<Rewrite>)>,
     appended: Vec<Value>,
+    modifiers: Option<Modifiers>,
     notes: Vec<String>,
     changed: bool,
 }
@@ -73,6 +79,10 @@ impl<'a> RestoredWriter<'a> {
             _ => HashMap::new(),
         };
         let whole_files = matches!(mode, Mode::Diff { .. } | Mode::InPlace { .. });
+        let modifiers = match &mode {
+            Mode::Velero(options) => Some(Modifiers::new(options.clone())),
+            _ => None,
+        };
         RestoredWriter {
             mode,
             documents,
@@ -81,13 +91,15 @@ impl<'a> RestoredWriter<'a> {
             copies,
             rewrites: Vec::new(),
             appended: Vec::new(),
+            modifiers,
             notes: Vec::new(),
             changed: false,
         }
     }
 
-    /// Writes resource `index` of the plan, `restored`, in its restore form `value`.
-    pub fn push(&mut self, index: usize, restored: &Restored, value: Value) {
+    /// Writes resource `index` of the plan, `restored`, in its restore form `value`, or says why
+    /// that form cannot be written this way.
+    pub fn push(&mut self, index: usize, restored: &Restored, value: Value) -> Result<(), String> {
         let saved = &self.documents[restored.document];
         self.changed |= saved.value != value;
         match &self.mode {
@@ -115,7 +127,13 @@ impl<'a> RestoredWriter<'a> {
                 }
                 None => self.appended.push(value),
             },
+            Mode::Velero(_) => {
+                if let Some(modifiers) = &mut self.modifiers {
+                    modifiers.resource(&restored.id, &saved.value, &value, &restored.patch)?;
+                }
+            }
         }
+        Ok(())
     }
 
     fn rewrite_in(&mut self, file: Arc<str>, document: usize, index: usize, value: Value) {
@@ -126,7 +144,9 @@ impl<'a> RestoredWriter<'a> {
     }
 
     /// The whole output, or why it cannot be written.
-    pub fn finish(mut self, all: &[Restored]) -> Result<Written, String> {
+    pub fn finish(mut self, plan: &Plan) -> Result<Written, String> {
+        let all = &plan.resources;
+        self.left_out_in_files(plan)?;
         let text = match &self.mode {
             Mode::Manifests(_) => self
                 .stream
@@ -165,12 +185,63 @@ impl<'a> RestoredWriter<'a> {
                 }
                 out
             }
+            Mode::Velero(options) => {
+                let mut modifiers = self.modifiers.take().ok_or("no Velero rules were made")?;
+                for recorded in &plan.recorded {
+                    modifiers
+                        .pin(recorded)
+                        .map_err(|why| format!("{}: {why}", recorded.id))?;
+                }
+                let kinds: Vec<Kind> = all.iter().map(|r| r.id.kind).collect();
+                self.notes.extend(velero::advice(
+                    options,
+                    &kinds,
+                    &plan.ha_clusters,
+                    &plan.unrecorded,
+                ));
+                modifiers.finish()
+            }
         };
         Ok(Written {
             text,
             notes: self.notes.into_iter().chain(self.editor.notes).collect(),
             changed: self.changed,
         })
+    }
+
+    /// A file rewritten or diffed still holds what the restore leaves out (a blue/green child):
+    /// refuse to write it in place, and say so beside a diff.
+    fn left_out_in_files(&mut self, plan: &Plan) -> Result<(), String> {
+        if plan.left_out.is_empty()
+            || !matches!(self.mode, Mode::Diff { .. } | Mode::InPlace { .. })
+        {
+            return Ok(());
+        }
+        for document in self.documents {
+            let Classified::Flink(resource) = classify(&document.value) else {
+                continue;
+            };
+            let id = resource.id();
+            if !plan.left_out.contains(&id) {
+                continue;
+            }
+            let file = &document.origin.file;
+            match &self.mode {
+                Mode::InPlace { name } if name == file => {
+                    return Err(format!(
+                        "{file} holds {id}, which the blue/green controller makes: applied with \
+                         the file, it would fight the controller; delete it from the file, then \
+                         restore in place"
+                    ));
+                }
+                Mode::Diff { .. } => self.notes.push(format!(
+                    "{file} still holds {id}, which the blue/green controller makes: delete it \
+                     from the file before applying it"
+                )),
+                _ => {}
+            }
+        }
+        Ok(())
     }
 
     /// File `name` as it is (without a byte-order mark), and with `list` written into it.

@@ -5,7 +5,7 @@
 //! resource; so is a copy that is already the restore form of another (a folder that holds an
 //! earlier output). Copies that differ otherwise are a question only the user can answer.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::Value;
 
@@ -13,6 +13,7 @@ use crate::pointer::Lookup;
 
 use super::restore::form::{self, RestoreEdit};
 use crate::input::{Document, Origin};
+use crate::model::blue_green::{self, Colour};
 use crate::model::kind::Kind;
 use crate::model::resource::{Classified, Resource, ResourceId, classify, namespaces_agree};
 use crate::model::snapshot::Snapshot;
@@ -37,6 +38,13 @@ impl<'a> Located<'a> {
     pub fn is_session_cluster(&self) -> bool {
         self.resource.kind == Kind::FlinkDeployment && self.resource.job().is_none()
     }
+
+    /// The FlinkBlueGreenDeployment whose controller made this FlinkDeployment.
+    pub fn blue_green_parent(&self) -> Option<String> {
+        (self.resource.kind == Kind::FlinkDeployment)
+            .then(|| blue_green::parent_of(self.resource.value))
+            .flatten()
+    }
 }
 
 /// The cluster id of one of Flink's Kubernetes HA ConfigMaps (`app`, with
@@ -53,15 +61,16 @@ fn ha_configmap_of(value: &Value) -> Option<&str> {
 
 pub fn is_target(resource: &Resource<'_>) -> bool {
     match resource.kind {
-        Kind::FlinkDeployment => resource.job().is_some(),
+        Kind::FlinkDeployment | Kind::FlinkBlueGreenDeployment => resource.job().is_some(),
         Kind::FlinkSessionJob => true,
-        Kind::FlinkStateSnapshot | Kind::FlinkBlueGreenDeployment => false,
+        Kind::FlinkStateSnapshot => false,
     }
 }
 
 #[derive(Debug)]
 pub struct Inventory<'a> {
-    /// FlinkDeployments and FlinkSessionJobs, each once (the copy to act on), in input order.
+    /// FlinkDeployments, FlinkSessionJobs and FlinkBlueGreenDeployments, each once (the copy to
+    /// act on), in input order.
     pub resources: Vec<Located<'a>>,
     /// FlinkStateSnapshots, each once, in input order.
     pub snapshots: Vec<Snapshot>,
@@ -75,6 +84,8 @@ pub struct Inventory<'a> {
     snapshots_by_job: HashMap<(Kind, String), Vec<usize>>,
     /// Session clusters and application clusters by name.
     deployments_by_name: HashMap<&'a str, Vec<usize>>,
+    /// The FlinkBlueGreenDeployments, by (namespace, name).
+    blue_greens: HashSet<(Option<&'a str>, &'a str)>,
 }
 
 /// What a transform reads: the documents it acts on, and the snapshots, boiled down as they were
@@ -150,10 +161,15 @@ impl<'a> Inventory<'a> {
                     *others.entry(kind.to_owned()).or_insert(0) += 1;
                     if let Some(app) = ha_configmap_of(&doc.value) {
                         let namespace = doc.value.at("/metadata/namespace").and_then(Value::as_str);
+                        let name = doc.value.at("/metadata/name").and_then(Value::as_str);
                         ha_configmaps
                             .entry((namespace.map(str::to_owned), app.to_owned()))
                             .or_insert_with(Vec::new)
-                            .push(doc.origin.to_string());
+                            .push(format!(
+                                "{}: ConfigMap {}",
+                                doc.origin,
+                                name.unwrap_or("<unnamed>")
+                            ));
                     }
                     continue;
                 }
@@ -199,10 +215,17 @@ impl<'a> Inventory<'a> {
         // Input order, not the order ids were first seen with the chosen copies' positions.
         resources.sort_by_key(|r| r.index);
         let mut deployments_by_name: HashMap<&'a str, Vec<usize>> = HashMap::new();
+        let mut blue_greens = HashSet::new();
         for (i, located) in resources.iter().enumerate() {
             let r = &located.resource;
-            if let (Kind::FlinkDeployment, Some(name)) = (r.kind, r.name()) {
-                deployments_by_name.entry(name).or_default().push(i);
+            match (r.kind, r.name()) {
+                (Kind::FlinkDeployment, Some(name)) => {
+                    deployments_by_name.entry(name).or_default().push(i);
+                }
+                (Kind::FlinkBlueGreenDeployment, Some(name)) => {
+                    blue_greens.insert((r.namespace(), name));
+                }
+                _ => {}
             }
         }
         let snapshots = one_snapshot_each(&input.snapshots, &mut conflicts);
@@ -223,19 +246,45 @@ impl<'a> Inventory<'a> {
             ha_configmaps,
             snapshots_by_job,
             deployments_by_name,
+            blue_greens,
         })
     }
 
+    /// What backup and restore act on: jobs, except the children of a blue/green deployment in
+    /// the input, which act through it.
     pub fn targets(&self) -> impl Iterator<Item = &Located<'a>> {
-        self.resources.iter().filter(|r| r.is_target())
+        self.resources
+            .iter()
+            .filter(|r| r.is_target() && !self.is_child_of_input(r))
     }
 
-    /// The snapshots that name `target`'s kind and name, in any namespace.
+    /// A blue/green child whose parent is in the input too.
+    pub fn is_child_of_input(&self, located: &Located<'_>) -> bool {
+        located.blue_green_parent().is_some_and(|parent| {
+            self.blue_greens.iter().any(|(ns, name)| {
+                *name == parent && namespaces_agree(*ns, located.resource.namespace())
+            })
+        })
+    }
+
+    /// The blue/green children in the input whose parent is too.
+    pub fn children_of_input(&self) -> impl Iterator<Item = &Located<'a>> {
+        self.resources.iter().filter(|r| self.is_child_of_input(r))
+    }
+
+    /// The snapshots that name `target`'s kind and name (for a blue/green deployment, its
+    /// children's), in any namespace.
     fn snapshots_named_for(&self, target: &Resource<'_>) -> impl Iterator<Item = &Snapshot> {
-        target
-            .name()
-            .and_then(|name| self.snapshots_by_job.get(&(target.kind, name.to_owned())))
-            .into_iter()
+        let keys: Vec<(Kind, String)> = match (target.kind, target.name()) {
+            (_, None) => Vec::new(),
+            (Kind::FlinkBlueGreenDeployment, Some(name)) => Colour::BOTH
+                .iter()
+                .map(|&c| (Kind::FlinkDeployment, blue_green::child_name(name, c)))
+                .collect(),
+            (kind, Some(name)) => vec![(kind, name.to_owned())],
+        };
+        keys.into_iter()
+            .filter_map(|key| self.snapshots_by_job.get(&key))
             .flatten()
             .map(|&i| &self.snapshots[i])
     }
@@ -254,17 +303,19 @@ impl<'a> Inventory<'a> {
             .collect()
     }
 
-    /// The FlinkDeployment a session job runs on, when the input has it.
     /// Where the input holds HA ConfigMaps of the deployment `resource` (a namespace dump, a
     /// Velero backup).
-    pub fn ha_configmaps_of(&self, resource: &Resource<'_>) -> &[String] {
-        let key = (
-            resource.namespace().map(str::to_owned),
-            resource.name().unwrap_or_default().to_owned(),
-        );
-        self.ha_configmaps.get(&key).map_or(&[], Vec::as_slice)
+    pub fn ha_configmaps_of(&self, resource: &Resource<'_>) -> Vec<String> {
+        let namespace = resource.namespace().map(str::to_owned);
+        blue_green::cluster_ids(resource)
+            .into_iter()
+            .filter_map(|id| self.ha_configmaps.get(&(namespace.clone(), id)))
+            .flatten()
+            .cloned()
+            .collect()
     }
 
+    /// The FlinkDeployment a session job runs on, when the input has it.
     pub fn cluster_of(&self, job: &Resource<'_>) -> Option<&Located<'a>> {
         let name = job
             .value
@@ -348,8 +399,8 @@ impl<'a> Inventory<'a> {
                         .map(|t| TargetSelector::of(&t.resource).to_string())
                         .collect();
                     format!(
-                        "{selector}: the input has no such FlinkDeployment with spec.job or \
-                         FlinkSessionJob; its targets: {}",
+                        "{selector}: the input has no such FlinkDeployment with spec.job, FlinkSessionJob or \
+                         FlinkBlueGreenDeployment; its targets: {}",
                         if known.is_empty() {
                             "none".to_owned()
                         } else {
@@ -487,13 +538,13 @@ fn normalized(resource: &Resource<'_>) -> Option<Value> {
             allow_non_restored_state: true,
             redeploy: false,
         };
-        ops.extend(form::job_ops(resource.value, &edit));
+        ops.extend(form::job_ops(resource, &edit));
     }
     let mut value = resource.value.clone();
     form::apply_in_order(&mut value, &form::to_patch(ops)).ok()?;
     // A restore with --redeploy raised this nonce: it says nothing about which resource it is.
     if let Some(job) = value
-        .pointer_mut("/spec/job")
+        .pointer_mut(resource.job_at())
         .and_then(Value::as_object_mut)
     {
         job.shift_remove("savepointRedeployNonce");

@@ -42,6 +42,12 @@ impl Run {
         self
     }
 
+    pub fn args<S: AsRef<str>>(mut self, args: impl IntoIterator<Item = S>) -> Run {
+        self.args
+            .extend(args.into_iter().map(|a| a.as_ref().to_owned()));
+        self
+    }
+
     pub fn stdin(mut self, input: impl Into<Vec<u8>>) -> Run {
         self.stdin = Some(input.into());
         self

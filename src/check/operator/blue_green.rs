@@ -8,6 +8,7 @@ use super::Judge;
 use super::deployment::{self, DeploymentSpec};
 use crate::check::registry::Rule;
 use crate::finding::Problem;
+use crate::model::blue_green::TEMPLATE_SPEC;
 use crate::model::resource::Resource;
 use crate::pointer;
 use crate::pointer::Lookup;
@@ -18,8 +19,6 @@ const OPTIONS: [&str; 3] = [
     "kubernetes.operator.bluegreen.reconciliation.reschedule-interval",
     "kubernetes.operator.bluegreen.deployment-deletion.delay",
 ];
-
-pub const TEMPLATE_SPEC: &str = "/spec/template/spec";
 
 pub fn check(resource: Resource<'_>, judge: &Judge<'_>) -> Vec<Problem> {
     let mut out = Vec::new();

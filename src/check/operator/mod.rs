@@ -63,5 +63,3 @@ pub fn check_with_cluster(
 ) -> Vec<Problem> {
     session_job::check_with_cluster(job, cluster, judge)
 }
-
-pub use blue_green::TEMPLATE_SPEC;

@@ -67,7 +67,8 @@ pub fn plan(input: &TransformInput, options: &BackupOptions) -> Result<Plan, Ref
         .collect();
     if targets.is_empty() {
         return Err(Refused::one(Refusal::general(if clusters.is_empty() {
-            "the input has no FlinkDeployment with spec.job and no FlinkSessionJob to back up; \
+            "the input has no FlinkDeployment with spec.job, FlinkSessionJob or FlinkBlueGreenDeployment to \
+             back up; \
              pipe in `kubectl get flinkdeployment NAME -n NAMESPACE -o yaml`"
                 .to_owned()
         } else {
@@ -127,11 +128,49 @@ pub fn plan(input: &TransformInput, options: &BackupOptions) -> Result<Plan, Ref
             .cluster_of(resource)
             .filter(|_| resource.kind == Kind::FlinkSessionJob)
             .map(|c| c.resource);
-        if !options.force {
+        // A blue/green deployment's job is its active child's: the snapshot names that child.
+        let mut job = (
+            resource.kind,
+            resource.name().unwrap_or_default().to_owned(),
+        );
+        if resource.kind == Kind::FlinkBlueGreenDeployment {
+            if options.trigger_nonce {
+                refusals.push(Refusal::about(
+                    resource,
+                    "a blue/green deployment (operator 1.14+) is backed up with a \
+                     FlinkStateSnapshot of its active child: drop --trigger-nonce"
+                        .to_owned(),
+                ));
+                continue;
+            }
+            let child = |name: &str| {
+                inventory
+                    .deployment_named(name, resource.namespace())
+                    .map(|c| c.resource)
+            };
+            match precondition::active_child(resource, child, options.force) {
+                Ok((child, note)) => {
+                    plan.notes
+                        .extend(note.map(|n| format!("{}: {n}", resource.id())));
+                    job = (Kind::FlinkDeployment, child);
+                }
+                Err(why) => {
+                    refusals.push(Refusal::about(resource, why));
+                    continue;
+                }
+            }
+        } else if !options.force {
             if let Some(why) = precondition::not_ready(resource, cluster.as_ref()) {
                 refusals.push(Refusal::about(resource, why));
                 continue;
             }
+        }
+        if let Some(parent) = target.blue_green_parent() {
+            plan.notes.push(format!(
+                "{}: a child of the FlinkBlueGreenDeployment {parent}, which is not in the input: \
+                 its snapshot restores {parent} whichever child is active then",
+                resource.id()
+            ));
         }
         if resource.kind == Kind::FlinkSessionJob && !options.trigger_nonce {
             let session = cluster
@@ -146,7 +185,7 @@ pub fn plan(input: &TransformInput, options: &BackupOptions) -> Result<Plan, Ref
         let manifest = if options.trigger_nonce {
             trigger_nonce_form(resource).map(|(m, patch)| (m, Some(patch)))
         } else {
-            snapshot_manifest(resource, options).map(|m| (m, None))
+            snapshot_manifest(resource, (job.0, &job.1), options).map(|m| (m, None))
         };
         match manifest {
             Ok((m, edit)) => {
@@ -180,9 +219,14 @@ pub fn default_backoff_limit(release: Release) -> Option<i64> {
     Releases::UP_TO_1_15.contains(release).then_some(3)
 }
 
-/// The FlinkStateSnapshot of the seed's step 2.
-fn snapshot_manifest(target: &Resource<'_>, options: &BackupOptions) -> Result<Value, String> {
-    let target_name = target.name().ok_or("has no metadata.name")?;
+/// The FlinkStateSnapshot of the seed's step 2, of the job `job` (kind and name) runs.
+fn snapshot_manifest(
+    target: &Resource<'_>,
+    job: (Kind, &str),
+    options: &BackupOptions,
+) -> Result<Value, String> {
+    target.name().ok_or("has no metadata.name")?;
+    let (job_kind, target_name) = job;
     let mut metadata = Map::new();
     if options.generate_name {
         metadata.insert("generateName".into(), json!(name::prefix(target_name)));
@@ -213,7 +257,7 @@ fn snapshot_manifest(target: &Resource<'_>, options: &BackupOptions) -> Result<V
     }
     spec.insert(
         "jobReference".into(),
-        json!({"kind": target.kind.name(), "name": target_name}),
+        json!({"kind": job_kind.name(), "name": target_name}),
     );
     if options.checkpoint {
         spec.insert("checkpoint".into(), json!({}));

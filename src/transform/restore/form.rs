@@ -1,11 +1,11 @@
 //! The restore form, as a JSON Patch against the saved resource: the seed's edit on `spec.job`,
 //! and the server-populated fields that must go before the resource can be applied again.
 
-use crate::pointer::Lookup;
 use json_patch::{Patch, PatchOperation};
 use serde_json::{Value, json};
 
 use crate::model::kind::Kind;
+use crate::model::resource::Resource;
 use crate::pointer;
 
 /// Metadata the API server writes; re-applying it fails or pins a stale version.
@@ -75,23 +75,26 @@ pub fn cleanup_ops(kind: Kind, value: &Value) -> Vec<Value> {
     ops
 }
 
-/// The seed's restore edit on `spec.job`.
-pub fn job_ops(value: &Value, edit: &RestoreEdit<'_>) -> Vec<Value> {
-    let job = value.at("/spec/job");
+/// The seed's restore edit on the job (`spec.job`; a blue/green deployment's template's, which
+/// its controller starts the first child from, and redeploys from when the nonce changes).
+pub fn job_ops(resource: &Resource<'_>, edit: &RestoreEdit<'_>) -> Vec<Value> {
+    let at = resource.job_at();
+    let job = resource.job();
     let has = |field: &str| job.and_then(|j| j.get(field)).is_some();
+    let field = |name: &str| format!("{at}/{name}");
     let mut ops = vec![
-        add("/spec/job/upgradeMode", json!("savepoint")),
-        add("/spec/job/state", json!("running")),
-        add("/spec/job/initialSavepointPath", json!(edit.savepoint_path)),
+        add(&field("upgradeMode"), json!("savepoint")),
+        add(&field("state"), json!("running")),
+        add(&field("initialSavepointPath"), json!(edit.savepoint_path)),
         add(
-            "/spec/job/allowNonRestoredState",
+            &field("allowNonRestoredState"),
             json!(edit.allow_non_restored_state),
         ),
     ];
     // A nonce left in place would trigger a fresh savepoint (or checkpoint) on apply.
     for nonce in ["savepointTriggerNonce", "checkpointTriggerNonce"] {
         if has(nonce) {
-            ops.push(remove(&format!("/spec/job/{nonce}")));
+            ops.push(remove(&field(nonce)));
         }
     }
     if edit.redeploy {
@@ -100,7 +103,7 @@ pub fn job_ops(value: &Value, edit: &RestoreEdit<'_>) -> Vec<Value> {
             .and_then(Value::as_i64)
             .unwrap_or(0);
         ops.push(add(
-            "/spec/job/savepointRedeployNonce",
+            &field("savepointRedeployNonce"),
             json!(previous.saturating_add(1)),
         ));
     }
@@ -222,8 +225,13 @@ mod tests {
             allow_non_restored_state: false,
             redeploy: true,
         };
+        let resource = Resource {
+            kind: Kind::FlinkDeployment,
+            value: &saved,
+            origin: None,
+        };
         let mut restored = saved.clone();
-        apply_in_order(&mut restored, &to_patch(job_ops(&saved, &edit))).unwrap();
+        apply_in_order(&mut restored, &to_patch(job_ops(&resource, &edit))).unwrap();
         assert_eq!(
             restored,
             json!({"spec": {"job": {

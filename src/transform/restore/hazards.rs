@@ -6,9 +6,11 @@
 use serde_json::Value;
 
 use crate::check::registry::Rule;
+use crate::model::blue_green::{self, TEMPLATE_SPEC};
 use crate::model::flink_config::{FlinkConfig, FlinkLine, FlinkOption, Location};
 use crate::model::kind::Kind;
 use crate::model::operator_config::OperatorConfig;
+use crate::model::resource::Resource;
 use crate::model::storage::{Placement, Storage};
 use crate::pointer::{self, Lookup};
 
@@ -43,6 +45,7 @@ impl Findings {
 /// One target in its restore form, and what it runs on.
 pub struct Restoring<'a> {
     pub kind: Kind,
+    /// The restore form (a blue/green deployment's: its children are made of its template).
     pub restored: &'a Value,
     /// A session job's cluster, in the form it will have (when the input holds it).
     pub cluster: Option<&'a Value>,
@@ -53,29 +56,57 @@ pub struct Restoring<'a> {
     pub ha_configmaps: &'a [String],
 }
 
-/// The configuration the restored job runs with, read by its Flink: the operator's defaults,
-/// the cluster's (for a session job), its own.
-pub fn effective_config(
-    operator: &OperatorConfig,
-    restored: &Value,
-    cluster: Option<&Value>,
-) -> FlinkConfig {
-    let deployment = cluster.unwrap_or(restored);
-    let version = deployment.at("/spec/flinkVersion").and_then(Value::as_str);
-    let config = operator.effective(deployment);
-    let config = match cluster {
-        Some(_) => config.overlaid_by(&FlinkConfig::of(restored), "/spec/deploymentName"),
-        None => config,
-    };
-    config.read_by(FlinkLine::of_version(version))
+impl Restoring<'_> {
+    /// The FlinkDeployment spec the job runs with, and where it is; a session job's is its
+    /// cluster's.
+    fn deployment_spec(&self) -> (&str, &Value) {
+        let (at, deployment) = match (self.kind, self.cluster) {
+            (Kind::FlinkSessionJob, Some(cluster)) => ("/spec", cluster),
+            (Kind::FlinkBlueGreenDeployment, _) => (TEMPLATE_SPEC, self.restored),
+            _ => ("/spec", self.restored),
+        };
+        (at, deployment.at(at).unwrap_or(&Value::Null))
+    }
+
+    fn namespace(&self) -> Option<&str> {
+        self.restored
+            .at("/metadata/namespace")
+            .and_then(Value::as_str)
+    }
+
+    /// The configuration the restored job runs with, read by its Flink: the operator's
+    /// defaults, the cluster's (for a session job), its own.
+    fn effective_config(&self, operator: &OperatorConfig) -> FlinkConfig {
+        let (at, spec) = self.deployment_spec();
+        let version = spec.get("flinkVersion").and_then(Value::as_str);
+        let config = operator.effective_for_spec(self.namespace(), spec, at);
+        let config = match (self.kind, self.cluster) {
+            (Kind::FlinkSessionJob, Some(_)) => {
+                config.overlaid_by(&FlinkConfig::of(self.restored), "/spec/deploymentName")
+            }
+            _ => config,
+        };
+        config.read_by(FlinkLine::of_version(version))
+    }
+
+    /// The job's own configuration, without the operator's defaults.
+    fn own_config(&self) -> FlinkConfig {
+        match self.kind {
+            Kind::FlinkBlueGreenDeployment => {
+                FlinkConfig::of_spec(self.deployment_spec().1, TEMPLATE_SPEC)
+            }
+            _ => FlinkConfig::of(self.restored),
+        }
+    }
 }
 
 pub fn check(target: &Restoring<'_>, operator: &OperatorConfig, allow: Allowances) -> Findings {
     let mut found = Findings::default();
-    let config = effective_config(operator, target.restored, target.cluster);
-    if target.kind == Kind::FlinkDeployment && !allow.claim {
+    let config = target.effective_config(operator);
+    let runs_a_cluster = target.kind != Kind::FlinkSessionJob;
+    if runs_a_cluster && !allow.claim {
         if let Some((key, value, at)) = claim(&config) {
-            let whose = if FlinkConfig::of(target.restored).get(&key).is_some() {
+            let whose = if target.own_config().get(&key).is_some() {
                 format!("at {at}")
             } else {
                 "the operator's default".to_owned()
@@ -103,7 +134,7 @@ pub fn check(target: &Restoring<'_>, operator: &OperatorConfig, allow: Allowance
             );
         }
     }
-    if target.kind == Kind::FlinkDeployment {
+    if runs_a_cluster {
         ha_metadata(target, &config, &mut found, allow);
     }
     found
@@ -127,10 +158,7 @@ fn reachable(target: &Restoring<'_>, found: &mut Findings, allow: Allowances) {
     if !location.is_local() {
         return;
     }
-    let namespace = target
-        .restored
-        .at("/metadata/namespace")
-        .and_then(Value::as_str);
+    let namespace = target.namespace();
     let pods = match (target.kind, target.cluster) {
         (Kind::FlinkSessionJob, None) => {
             found.notes.push(format!(
@@ -141,8 +169,7 @@ fn reachable(target: &Restoring<'_>, found: &mut Findings, allow: Allowances) {
             ));
             return;
         }
-        (Kind::FlinkSessionJob, Some(cluster)) => Storage::of(cluster),
-        _ => Storage::of(target.restored),
+        _ => Storage::of_spec(target.deployment_spec().1),
     };
     // Why each role cannot read it, the roles with one reason together.
     let mut missing: Vec<(String, Vec<&str>)> = Vec::new();
@@ -215,20 +242,14 @@ fn ha_metadata(
         .resolve(FlinkOption::HaMode)
         .map(|e| e.value.to_ascii_lowercase())
         .unwrap_or_default();
-    let name = target
-        .restored
-        .at("/metadata/name")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let namespace = target
-        .restored
-        .at("/metadata/namespace")
-        .and_then(Value::as_str);
+    let ids = cluster_ids(target.kind, target.restored);
+    let namespace = target.namespace();
     if !mode.contains("kubernetes") {
         found.notes.push(format!(
             "high availability ({mode}) keeps this job's metadata outside the cluster's \
-             resources: clear its HA data for cluster id {name} before applying, or Flink resumes \
-             from its last checkpoint instead of the savepoint"
+             resources: clear its HA data for cluster id {} before applying, or Flink resumes \
+             from its last checkpoint instead of the savepoint",
+            ids.join(" and ")
         ));
         return;
     }
@@ -246,30 +267,50 @@ fn ha_metadata(
     found.notes.push(format!(
         "Kubernetes HA is on: before applying, delete any HA ConfigMaps left from the old job, or \
          Flink resumes from their latest checkpoint instead of the savepoint: kubectl delete \
-         configmap{} -l app={name},configmap-type=high-availability",
-        namespace.map(|ns| format!(" -n {ns}")).unwrap_or_default()
+         configmap{} -l {},configmap-type=high-availability",
+        namespace.map(|ns| format!(" -n {ns}")).unwrap_or_default(),
+        match ids.as_slice() {
+            [one] => format!("app={one}"),
+            many => format!("'app in ({})'", many.join(",")),
+        }
     ));
+}
+
+/// The HA cluster ids of a restored deployment: its name, or its children's.
+fn cluster_ids(kind: Kind, restored: &Value) -> Vec<String> {
+    blue_green::cluster_ids(&Resource {
+        kind,
+        value: restored,
+        origin: None,
+    })
+}
+
+/// Whether Flink's HA keeps the restored job's metadata, which it resumes from first.
+pub fn ha_enabled(target: &Restoring<'_>, operator: &OperatorConfig) -> bool {
+    target.effective_config(operator).ha_enabled()
 }
 
 /// The `--no-claim` edit: `NO_CLAIM` where the restored deployment's configuration says
 /// `CLAIM` (its own key, or a new one over the operator's default).
-pub fn no_claim_ops(operator: &OperatorConfig, restored: &Value) -> Option<(Vec<Value>, String)> {
-    let config = effective_config(operator, restored, None);
+pub fn no_claim_ops(
+    target: &Restoring<'_>,
+    operator: &OperatorConfig,
+) -> Option<(Vec<Value>, String)> {
+    let config = target.effective_config(operator);
     let (key, _, _) = claim(&config)?;
-    let (path, value) = if let Some(own) = FlinkConfig::of(restored).get(&key) {
+    let (path, value) = if let Some(own) = target.own_config().get(&key) {
         (own.pointer.clone(), Value::from("NO_CLAIM"))
     } else {
         // The operator's default says CLAIM: the resource's own key wins over it.
         let current = FlinkOption::ClaimMode.keys_for(config.line())[0];
-        match restored.at("/spec/flinkConfiguration") {
+        let (at, spec) = target.deployment_spec();
+        let configuration = format!("{at}/flinkConfiguration");
+        match spec.get("flinkConfiguration") {
             Some(Value::Object(_)) => (
-                pointer::join("/spec/flinkConfiguration", current),
+                pointer::join(&configuration, current),
                 Value::from("NO_CLAIM"),
             ),
-            _ => (
-                "/spec/flinkConfiguration".to_owned(),
-                serde_json::json!({ current: "NO_CLAIM" }),
-            ),
+            _ => (configuration, serde_json::json!({ current: "NO_CLAIM" })),
         }
     };
     Some((

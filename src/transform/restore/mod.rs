@@ -17,10 +17,11 @@ use serde_json::Value;
 
 use super::inventory::{Inventory, Located, TransformInput, session_jobs_hint};
 use crate::input::Document;
+use crate::model::blue_green;
 use crate::model::kind::Kind;
 use crate::model::operator_config::OperatorConfig;
-use crate::model::resource::{Resource, ResourceId};
-use crate::model::snapshot::Snapshot;
+use crate::model::resource::{Resource, ResourceId, namespaces_agree};
+use crate::model::snapshot::{Snapshot, SnapshotState};
 use crate::model::target::TargetSelector;
 use crate::pointer::Lookup;
 use crate::refusal::{Refusal, Refused};
@@ -82,6 +83,26 @@ pub struct Plan {
     pub resources: Vec<Restored>,
     /// What was chosen and why, and what to look out for, for stderr.
     pub notes: Vec<String>,
+    /// The completed snapshots of the restored targets: the savepoints they record.
+    pub recorded: Vec<Recorded>,
+    /// Snapshots of the restored targets that record no savepoint (failed, still running), by
+    /// where they were read.
+    pub unrecorded: Vec<String>,
+    /// The (namespace, cluster id) of each restored deployment that runs with HA on.
+    pub ha_clusters: Vec<(Option<String>, String)>,
+    /// Saved resources left out of the output: blue/green children, which their controller
+    /// makes.
+    pub left_out: Vec<ResourceId>,
+}
+
+/// A snapshot that records a savepoint: what makes it that savepoint again when it is restored
+/// without its status (by Velero).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recorded {
+    pub id: ResourceId,
+    pub path: String,
+    /// Taken as a checkpoint (`spec.checkpoint`).
+    pub checkpoint: bool,
 }
 
 pub fn plan(input: &TransformInput, options: &RestoreOptions) -> Result<Plan, Refused> {
@@ -117,7 +138,12 @@ pub fn plan(input: &TransformInput, options: &RestoreOptions) -> Result<Plan, Re
             refusals.push(conflict);
             continue;
         }
+        if let Some(parent) = target.blue_green_parent() {
+            refusals.push(lone_child(resource, &parent));
+            continue;
+        }
         let mut snapshots: Vec<&Snapshot> = inventory.snapshots_of(resource);
+        record(&snapshots, &mut plan);
         // `--snapshot` chooses among the snapshots of the target it refers to, and only there.
         if let Some(name) = snapshot_filter.as_deref() {
             if snapshots.iter().any(|s| s.name() == name) {
@@ -157,6 +183,12 @@ pub fn plan(input: &TransformInput, options: &RestoreOptions) -> Result<Plan, Re
                     ops.extend(moves.of(&cluster.resource, &mut plan.notes));
                     match restore_form(&cluster.resource, &ops) {
                         Ok(form) => {
+                            if options.operator.effective(&form).ha_enabled() {
+                                plan.ha_clusters.push((
+                                    cluster.resource.namespace().map(str::to_owned),
+                                    cluster.resource.name().unwrap_or_default().to_owned(),
+                                ));
+                            }
                             cluster_forms.insert(cluster.index, form);
                         }
                         Err(refusal) => {
@@ -194,7 +226,7 @@ pub fn plan(input: &TransformInput, options: &RestoreOptions) -> Result<Plan, Re
             redeploy: options.redeploy,
         };
         let mut ops = cleanup_ops(resource.kind, resource.value);
-        ops.extend(job_ops(resource.value, &edit));
+        ops.extend(job_ops(resource, &edit));
         ops.extend(moves.of(resource, &mut plan.notes));
         let mut form = match restore_form(resource, &ops) {
             Ok(form) => form,
@@ -203,8 +235,21 @@ pub fn plan(input: &TransformInput, options: &RestoreOptions) -> Result<Plan, Re
                 continue;
             }
         };
-        if options.no_claim && resource.kind == Kind::FlinkDeployment {
-            if let Some((claim_ops, note)) = hazards::no_claim_ops(&options.operator, &form) {
+        let cluster = inventory
+            .cluster_of(resource)
+            .filter(|_| resource.kind == Kind::FlinkSessionJob);
+        let cluster_form = cluster.map(|c| cluster_forms.get(&c.index).unwrap_or(c.resource.value));
+        let ha_configmaps = inventory.ha_configmaps_of(resource);
+        if options.no_claim && resource.kind != Kind::FlinkSessionJob {
+            let before = Restoring {
+                kind: resource.kind,
+                restored: &form,
+                cluster: cluster_form,
+                savepoint_path: &path,
+                relocated,
+                ha_configmaps: &ha_configmaps,
+            };
+            if let Some((claim_ops, note)) = hazards::no_claim_ops(&before, &options.operator) {
                 if let Err(why) = apply_in_order(&mut form, &to_patch(claim_ops.clone())) {
                     refusals.push(Refusal::about(resource, why));
                     continue;
@@ -213,22 +258,25 @@ pub fn plan(input: &TransformInput, options: &RestoreOptions) -> Result<Plan, Re
                 plan.notes.push(format!("{}: {note}", resource.id()));
             }
         }
-        let cluster = inventory
-            .cluster_of(resource)
-            .filter(|_| resource.kind == Kind::FlinkSessionJob);
-        let cluster_form = cluster.map(|c| cluster_forms.get(&c.index).unwrap_or(c.resource.value));
-        let found = hazards::check(
-            &Restoring {
-                kind: resource.kind,
-                restored: &form,
-                cluster: cluster_form,
-                savepoint_path: &path,
-                relocated,
-                ha_configmaps: inventory.ha_configmaps_of(resource),
-            },
-            &options.operator,
-            options.allow,
-        );
+        let restoring = Restoring {
+            kind: resource.kind,
+            restored: &form,
+            cluster: cluster_form,
+            savepoint_path: &path,
+            relocated,
+            ha_configmaps: &ha_configmaps,
+        };
+        if resource.kind != Kind::FlinkSessionJob
+            && hazards::ha_enabled(&restoring, &options.operator)
+        {
+            let namespace = form.at("/metadata/namespace").and_then(Value::as_str);
+            plan.ha_clusters.extend(
+                blue_green::cluster_ids(resource)
+                    .into_iter()
+                    .map(|id| (namespace.map(str::to_owned), id)),
+            );
+        }
+        let found = hazards::check(&restoring, &options.operator, options.allow);
         plan.notes.extend(
             found
                 .notes
@@ -248,6 +296,22 @@ pub fn plan(input: &TransformInput, options: &RestoreOptions) -> Result<Plan, Re
             .push(apply(target, ops, true, cluster.map(|c| c.index)));
     }
     refusals.extend(moves.unused());
+    for child in inventory.children_of_input() {
+        let parent = child.blue_green_parent().unwrap_or_default();
+        let restored = plan.resources.iter().any(|r| {
+            r.id.kind == Kind::FlinkBlueGreenDeployment
+                && r.id.name == parent
+                && namespaces_agree(r.id.namespace.as_deref(), child.resource.namespace())
+        });
+        if restored {
+            plan.left_out.push(child.resource.id());
+            plan.notes.push(format!(
+                "left out {}: the blue/green controller of {parent} makes it from the template; \
+                 applied by hand it would fight the controller",
+                child.resource.id()
+            ));
+        }
+    }
     if options.namespace.is_some() {
         refusals.extend(namespace_collisions(&plan.resources, input));
     }
@@ -343,7 +407,8 @@ fn no_targets(inventory: &Inventory<'_>) -> Refusal {
             })
             .collect();
         return Refusal::general(if clusters.is_empty() {
-            "the input has no FlinkDeployment with spec.job and no FlinkSessionJob to restore; \
+            "the input has no FlinkDeployment with spec.job, FlinkSessionJob or FlinkBlueGreenDeployment to \
+             restore; \
              give the saved resource and its snapshot (`kubectl get flinkdeployment,flinkstatesnapshot -n NS -o yaml`)"
                 .to_owned()
         } else {
@@ -437,6 +502,46 @@ fn cluster_snapshot_hint(inventory: &Inventory<'_>, job: &Located<'_>) -> String
     )
 }
 
+/// A blue/green child without its parent: restored alone it would run outside the controller.
+fn lone_child(resource: &Resource<'_>, parent: &str) -> Refusal {
+    Refusal::about(
+        resource,
+        format!(
+            "is a child of the FlinkBlueGreenDeployment {parent}, which its controller makes from \
+             the parent's template; restored alone it would run outside the controller. Add the \
+             saved parent (`kubectl get flinkbluegreendeployment {parent}{} -o yaml`) and restore \
+             that: the snapshots of either child restore it",
+            resource
+                .namespace()
+                .map(|ns| format!(" -n {ns}"))
+                .unwrap_or_default()
+        ),
+    )
+}
+
+/// The snapshots of a restored target: which record a savepoint, which do not.
+fn record(snapshots: &[&Snapshot], plan: &mut Plan) {
+    for snapshot in snapshots {
+        match snapshot.location() {
+            Ok(path) if snapshot.state() == Some(SnapshotState::Completed) => {
+                let recorded = Recorded {
+                    id: snapshot.id(),
+                    path: path.to_owned(),
+                    checkpoint: snapshot.is_checkpoint(),
+                };
+                if !plan.recorded.contains(&recorded) {
+                    plan.recorded.push(recorded);
+                }
+            }
+            _ => plan.unrecorded.push(format!(
+                "{} ({})",
+                snapshot.located(),
+                snapshot.state_text().unwrap_or("no status")
+            )),
+        }
+    }
+}
+
 /// The resource with `ops` made: what the hazards are judged on.
 fn restore_form(resource: &Resource<'_>, ops: &[Value]) -> Result<Value, Refusal> {
     let mut form = resource.value.clone();
@@ -479,8 +584,12 @@ impl<'o> Moves<'o> {
                 notes.push(format!("{}: into namespace {ns}", resource.id()));
             }
         }
-        if let Some(spec) = resource.spec() {
-            let moved = relocate::directories(spec, "/spec", self.relocations);
+        let spec = match resource.deployment_spec() {
+            Some(found) => Some(found),
+            None => resource.spec().map(|spec| ("/spec", spec)),
+        };
+        if let Some((at, spec)) = spec {
+            let moved = relocate::directories(spec, at, self.relocations);
             for m in &moved {
                 self.used[m.by] = true;
                 notes.push(format!(
