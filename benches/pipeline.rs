@@ -84,6 +84,24 @@ fn compile_schema(bencher: Bencher, kind: Kind) {
     bencher.bench(|| flink_backup::schemas::compile(black_box(schema)));
 }
 
+/// Is a valid FlinkDeployment valid: the walk over the schema tree that answers most documents,
+/// and the compiled validator it saves compiling.
+#[divan::bench(args = ["walk", "compiled validator"])]
+fn schema_answer(bencher: Bencher, by: &str) {
+    let doc = documents(DEPLOYMENT).remove(0);
+    let (release, kind) = (Release::NEWEST, Kind::FlinkDeployment);
+    assert_eq!(
+        flink_backup::check::schema_admits(release, kind, &doc.value),
+        Some(true)
+    );
+    let validator = flink_backup::schemas::validator(release, kind);
+    match by {
+        "walk" => bencher
+            .bench(|| flink_backup::check::schema_admits(release, kind, black_box(&doc.value))),
+        _ => bencher.bench(|| validator.is_valid(black_box(&doc.value))),
+    }
+}
+
 #[divan::bench(args = [Kind::FlinkDeployment])]
 fn parse_embedded_schema(bencher: Bencher, kind: Kind) {
     let text = flink_backup::schemas::text(Release::NEWEST, kind).expect("served");

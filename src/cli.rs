@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, FromArgMatches, Parser, Subcommand};
 
 use crate::model::distribution::DistributionSetting;
 use crate::model::label;
@@ -20,11 +20,30 @@ Exit codes:
   1  at least one error: a finding, an unreadable document, or a refused backup or restore
   2  usage error, or a path that cannot be read";
 
+/// The command line, parsed. `--version` lists every embedded schema's Flink versions, and that
+/// takes parsing six schemas: 60% of a one-file run's instructions if done at every start, so it is
+/// done only when `--version` is there to be answered.
+pub fn parse() -> Cli {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let asks_version = args.iter().skip(1).any(|arg| arg == "--version");
+    let matches = command(asks_version).get_matches_from(args);
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
+/// The clap command, with `--version`'s long text when `with_version_text` (man page, completions).
+pub fn command(with_version_text: bool) -> clap::Command {
+    let command = <Cli as clap::CommandFactory>::command();
+    if with_version_text {
+        command.long_version(crate::schemas::version_text())
+    } else {
+        command
+    }
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "flink-backup",
     version,
-    long_version = crate::schemas::version_text(),
     about = "Validate, back up and restore Apache Flink Kubernetes Operator resources, offline.",
     long_about = "Validate, back up and restore Apache Flink Kubernetes Operator resources \
                   (FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot), offline: YAML in, \

@@ -7,9 +7,6 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use clap::Parser;
-use flink_backup::cli::Cli;
-
 fn main() -> ExitCode {
-    ExitCode::from(flink_backup::run::run(Cli::parse()))
+    ExitCode::from(flink_backup::run::run(flink_backup::cli::parse()))
 }

@@ -40,7 +40,7 @@ pub fn run(cli: Cli) -> u8 {
         Some(Command::Schema(args)) => schema_command(args),
         Some(Command::Config(args)) => config_command(args),
         Some(Command::Completions { shell }) => {
-            let mut command = <Cli as clap::CommandFactory>::command();
+            let mut command = crate::cli::command(true);
             let mut out = Vec::new();
             clap_complete::generate(shell, &mut command, "flink-backup", &mut out);
             sink::write(&out, &Destination::Stdout, &[])
@@ -49,7 +49,7 @@ pub fn run(cli: Cli) -> u8 {
         }
         Some(Command::Man) => {
             let mut out = Vec::new();
-            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
+            clap_mangen::Man::new(crate::cli::command(true))
                 .render(&mut out)
                 .map_err(|e| Usage(e.to_string()))
                 .and_then(|()| sink::write(&out, &Destination::Stdout, &[]).map_err(Usage))
@@ -401,10 +401,12 @@ fn in_place_file(sink: &OutputArgs, inputs: &[InputPath]) -> Option<InputPath> {
 
 /// Every document of the input, or `None` after the unreadable ones were reported.
 fn load(run: &Options, paths: &[InputPath]) -> Result<Option<TransformInput>, Usage> {
-    let mut input = TransformInput::default();
-    let loaded = input::load_all_with(paths, &run.read, |d| input.keep(d))
+    let (loaded, snapshots) = input::load_all_boiling(paths, &run.read, TransformInput::boil)
         .map_err(|e| Usage(e.to_string()))?;
-    Ok(readable(loaded).map(|documents| TransformInput { documents, ..input }))
+    Ok(readable(loaded).map(|documents| TransformInput {
+        documents,
+        snapshots,
+    }))
 }
 
 /// The schema gate before anything is written, then the notes: `Some(exit code)` when refused.

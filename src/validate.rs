@@ -17,7 +17,7 @@ use crate::input::{
 };
 use crate::model::kind::Kind;
 use crate::model::resource::{Classified, classify, kind_name_namespace};
-use crate::model::session_cluster::{SessionCluster, SessionClusters};
+use crate::model::session_cluster::{ApplicationClusters, SessionCluster, SessionClusters};
 use crate::yaml::YamlError;
 
 /// Counts for the summary line and the JSON contract.
@@ -83,7 +83,9 @@ struct FileOutcome {
     findings: Vec<Finding>,
     suppressed: Vec<SuppressedFinding>,
     checked: Vec<Checked>,
+    checked_names: CheckedNames,
     clusters: Vec<SessionCluster>,
+    applications: ApplicationClusters,
     pending: Vec<PendingSessionJob>,
 }
 
@@ -156,6 +158,13 @@ fn finish(mut per_file: Vec<FileOutcome>, read: &ReadOptions, check: &CheckOptio
         .iter_mut()
         .flat_map(|f| f.pending.drain(..))
         .collect();
+    if !pending.is_empty() {
+        clusters.extend(
+            per_file
+                .iter_mut()
+                .flat_map(|f| std::mem::take(&mut f.applications).into_clusters()),
+        );
+    }
     for job in pending {
         let file = &mut per_file[job.file_index];
         file.finish_session_job(job, &clusters, read, check);
@@ -177,9 +186,52 @@ fn finish(mut per_file: Vec<FileOutcome>, read: &ReadOptions, check: &CheckOptio
         s.templates += file.summary.templates;
         outcome.findings.extend(file.findings);
         outcome.suppressed.extend(file.suppressed);
-        outcome.checked.extend(file.checked);
+        outcome
+            .checked
+            .extend(file.checked_names.into_checked(file.checked));
     }
     outcome
+}
+
+/// The kinds and names of a file's checked documents, in one buffer while the file is read: a
+/// few small strings kept per document would outlive the document around them and pin its
+/// memory. `into_checked` gives each `Checked` its own strings once every file is done.
+#[derive(Debug, Default)]
+struct CheckedNames {
+    text: String,
+    /// Per `Checked` of the file, in order: where its kind and name stand in `text`.
+    ranges: Vec<[Option<std::ops::Range<usize>>; 2]>,
+}
+
+impl CheckedNames {
+    /// The `Checked` for `doc`, its kind and name left empty until `into_checked`.
+    fn record(&mut self, doc: &Document, kind: Option<String>, name: Option<String>) -> Checked {
+        let mut put = |part: String| {
+            let start = self.text.len();
+            self.text.push_str(&part);
+            start..self.text.len()
+        };
+        self.ranges.push([kind.map(&mut put), name.map(&mut put)]);
+        Checked {
+            file: doc.origin.file.clone(),
+            document: doc.origin.document,
+            item: doc.origin.item,
+            kind: None,
+            name: None,
+        }
+    }
+
+    fn into_checked(self, checked: Vec<Checked>) -> impl Iterator<Item = Checked> {
+        let text = self.text;
+        checked
+            .into_iter()
+            .zip(self.ranges)
+            .map(move |(mut c, [kind, name])| {
+                c.kind = kind.map(|r| text[r].to_owned());
+                c.name = name.map(|r| text[r].to_owned());
+                c
+            })
+    }
 }
 
 fn check_source(
@@ -207,7 +259,9 @@ fn check_source(
                 });
                 continue;
             }
-            out.clusters.extend(SessionCluster::of(r, &check.operator));
+            if !out.applications.record(r) {
+                out.clusters.extend(SessionCluster::of(r, &check.operator));
+            }
         }
         let problems = match check_document(&doc, check) {
             Verdict::Skipped => {
@@ -273,13 +327,8 @@ impl FileOutcome {
         }
         let findings = locate::place(source, doc, problems, read.limits);
         let (kind, name, _) = kind_name_namespace(&doc.value);
-        self.checked.push(Checked {
-            file: doc.origin.file.clone(),
-            document: doc.origin.document,
-            item: doc.origin.item,
-            kind,
-            name,
-        });
+        let checked = self.checked_names.record(doc, kind, name);
+        self.checked.push(checked);
         let errors = findings
             .iter()
             .filter(|f| f.severity == Severity::Error)

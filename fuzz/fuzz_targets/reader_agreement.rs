@@ -1,8 +1,9 @@
 #![no_main]
 //! The block-subset reader against the general reader: where the subset reader takes a stream,
-//! both must read the same documents at the same positions.
+//! both must read the same documents at the same positions, and find the same tree of spans for
+//! splicing (or the subset declines it).
 
-use flink_backup::yaml::{DocumentReader, Limits};
+use flink_backup::yaml::{DocumentReader, Limits, tree};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -27,4 +28,8 @@ fuzz_target!(|data: &[u8]| {
             && fast == read(DocumentReader::general(&text.replace(":\t", ": "), Limits::default()))
     };
     assert!(fast == general || as_kubectl(), "{text:?}");
+    let fast_tree = tree::parse(text);
+    if fast_tree.is_some() && !text.contains(":\t") {
+        assert!(fast_tree == tree::parse_general(text), "{text:?}");
+    }
 });

@@ -175,6 +175,9 @@ pub fn session_job_savepoint_dir_note(
         .map(|p| p.message)
 }
 
+pub use schema::admits::admits as schema_admits;
+pub use schema::answers as schema_answers;
+
 /// Schema violations alone, for any release: the schema stage of the gate.
 pub fn schema_problems(resource: Resource<'_>, release: Release) -> Vec<Problem> {
     schema::check(resource, release)
@@ -236,7 +239,21 @@ fn check_resource(
         // Not a job: nothing to back up, and the webhook does not look at it.
         return Verdict::Checked(options.policy.judge(problems, judge.release));
     }
-    problems.extend(operator::check(resource, &judge));
+    let spec_at = match resource.kind {
+        Kind::FlinkDeployment => Some("/spec"),
+        Kind::FlinkBlueGreenDeployment => Some(TEMPLATE_SPEC),
+        _ => None,
+    };
+    let spec = spec_at.map(|at| resource.value.at(at).unwrap_or(&Value::Null));
+    let mut effective = spec_at.zip(spec).map(|(at, spec)| {
+        options
+            .operator
+            .effective_for_spec(resource.namespace(), spec, at)
+    });
+    let deployment_config = effective
+        .as_mut()
+        .filter(|_| resource.kind == Kind::FlinkDeployment);
+    problems.extend(operator::check(resource, &judge, deployment_config));
     // One value, one finding: the operator's name rule says more than the schema's pattern.
     let name_rule = |p: &Problem| p.rule == Rule::NameInvalid && p.pointer == "/metadata/name";
     if problems.iter().any(name_rule) {
@@ -246,21 +263,12 @@ fn check_resource(
     if resource.kind == Kind::FlinkStateSnapshot {
         problems.extend(backup::snapshot(resource.value));
     }
-    let spec_at = match resource.kind {
-        Kind::FlinkDeployment => Some("/spec"),
-        Kind::FlinkBlueGreenDeployment => Some(TEMPLATE_SPEC),
-        _ => None,
-    };
-    if let Some(at) = spec_at {
-        let spec = resource.value.at(at).unwrap_or(&Value::Null);
+    if let (Some(at), Some(spec), Some(config)) = (spec_at, spec, effective.as_mut()) {
         let version = spec.get("flinkVersion").and_then(Value::as_str);
-        let config = options
-            .operator
-            .effective_for_spec(resource.namespace(), spec, at)
-            .read_by(FlinkLine::of_version(version));
+        let config = config.reread_by(FlinkLine::of_version(version));
         let configuration = format!("{at}/flinkConfiguration");
         let setup = StateSetup {
-            config: &config,
+            config,
             storage: &Storage::of_spec(spec),
             missing_at: if spec.get("flinkConfiguration").is_some() {
                 &configuration

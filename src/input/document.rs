@@ -247,12 +247,56 @@ pub fn load_sources(
 
 /// Every document, each offered to `keep` as it is read: what `keep` takes (returns `None` for) is
 /// not held, so a caller can boil documents down to what it needs while reading thousands.
-pub fn load_all_with(
+/// What `load_all_boiling` makes of one document: kept whole, or boiled down to a `T`.
+pub enum Kept<T> {
+    Whole(Document),
+    Boiled(T),
+}
+
+/// Every document of `paths`, each passed through `boil` as it is read: files are read in
+/// parallel (two files or more), and what `boil` keeps comes back in input order. Boiling in the
+/// reading thread keeps only the boiled-down form of a file in memory once it is read.
+pub fn load_all_boiling<T: Send>(
     paths: &[super::InputPath],
     options: &ReadOptions,
-    keep: impl FnMut(Document) -> Option<Document>,
-) -> Result<Loaded, UnreadablePath> {
-    load_sources_with(paths.iter().map(super::read_source), options, keep)
+    boil: impl Fn(Document) -> Kept<T> + Sync,
+) -> Result<(Loaded, Vec<T>), UnreadablePath> {
+    use rayon::prelude::*;
+    let one_file = |path: &super::InputPath| {
+        let mut boiled = Vec::new();
+        let loaded = load_sources_with([super::read_source(path)], options, |d| match boil(d) {
+            Kept::Whole(d) => Some(d),
+            Kept::Boiled(t) => {
+                boiled.push(t);
+                None
+            }
+        })?;
+        Ok((loaded, boiled))
+    };
+    let mut loaded = Loaded::default();
+    let mut boiled = Vec::new();
+    // A few files at a time, merged as they come: the whole input read at once would hold every
+    // file's boiled-down form twice while merging.
+    let batch = if paths.len() < 2 {
+        1
+    } else {
+        2 * rayon::current_num_threads()
+    };
+    for files in paths.chunks(batch) {
+        let per_file: Vec<Result<(Loaded, Vec<T>), UnreadablePath>> = match files {
+            // One file does not pay for starting the thread pool.
+            [_] => files.iter().map(one_file).collect(),
+            _ => files.par_iter().map(one_file).collect(),
+        };
+        for file in per_file {
+            let (file, file_boiled) = file?;
+            loaded.documents.extend(file.documents);
+            loaded.broken.extend(file.broken);
+            loaded.templates.extend(file.templates);
+            boiled.extend(file_boiled);
+        }
+    }
+    Ok((loaded, boiled))
 }
 
 fn load_sources_with(

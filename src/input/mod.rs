@@ -8,7 +8,7 @@ mod document;
 pub mod locate;
 
 pub use document::{
-    Document, Entry, Loaded, Origin, entries, load_all, load_all_with, load_sources,
+    Document, Entry, Kept, Loaded, Origin, entries, load_all, load_all_boiling, load_sources,
 };
 
 use std::fmt;

@@ -202,6 +202,13 @@ impl FlinkConfig {
         self
     }
 
+    /// The same configuration, read by another Flink (one configuration serves the operator's
+    /// checks, read by its Flink, and the job's, read by the job's).
+    pub fn reread_by(&mut self, line: FlinkLine) -> &FlinkConfig {
+        self.line = line;
+        self
+    }
+
     pub fn line(&self) -> FlinkLine {
         self.line
     }

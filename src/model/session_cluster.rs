@@ -56,6 +56,61 @@ impl Extend<SessionCluster> for SessionClusters {
     }
 }
 
+/// Application clusters (`spec.job`) met in a run over many files, for the session job pointed at
+/// one by mistake: their names, in one buffer. A few small strings kept per deployment would
+/// outlive the document read around them and pin its memory (14 MB of 37 over 10,000 documents).
+#[derive(Debug, Default)]
+pub struct ApplicationClusters {
+    text: String,
+    /// Each cluster's namespace (if any) and name, as ranges of `text`.
+    entries: Vec<ApplicationCluster>,
+}
+
+#[derive(Debug)]
+struct ApplicationCluster {
+    namespace: Option<std::ops::Range<usize>>,
+    name: std::ops::Range<usize>,
+    ibm: bool,
+}
+
+impl ApplicationClusters {
+    /// Records `resource` when it is an application cluster with a name; says whether it did.
+    pub fn record(&mut self, resource: Resource<'_>) -> bool {
+        if resource.kind != Kind::FlinkDeployment || resource.job().is_none() {
+            return false;
+        }
+        let Some(name) = resource.name() else {
+            return true;
+        };
+        let mut put = |part: &str| {
+            let start = self.text.len();
+            self.text.push_str(part);
+            start..self.text.len()
+        };
+        let namespace = resource.namespace().map(&mut put);
+        let name = put(name);
+        self.entries.push(ApplicationCluster {
+            namespace,
+            name,
+            ibm: marked_ibm(resource.spec()),
+        });
+        true
+    }
+
+    /// The clusters, as `SessionCluster::of` describes an application cluster.
+    pub fn into_clusters(self) -> impl Iterator<Item = SessionCluster> {
+        let text = self.text;
+        self.entries.into_iter().map(move |entry| SessionCluster {
+            name: text[entry.name].to_owned(),
+            namespace: entry.namespace.map(|range| text[range].to_owned()),
+            has_job: true,
+            config: FlinkConfig::default(),
+            storage: Storage::default(),
+            ibm: entry.ibm,
+        })
+    }
+}
+
 impl SessionCluster {
     /// The cluster, with the configuration its session jobs inherit: the operator's defaults
     /// under its own.

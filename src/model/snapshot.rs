@@ -48,21 +48,89 @@ impl SnapshotState {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Snapshot {
     pub origin: Option<Origin>,
-    name: Option<String>,
-    namespace: Option<String>,
-    job_kind: Option<String>,
-    job_name: Option<String>,
+    /// The text fields, in one buffer: a restore over many backups keeps tens of thousands of
+    /// snapshots, and ten small strings each were a tenth of its memory.
+    texts: Texts,
     checkpoint: bool,
     savepoint: bool,
     already_exists: bool,
-    spec_path: Option<String>,
-    state: Option<String>,
-    error: Option<String>,
-    status_path: Option<String>,
-    result_timestamp: Option<String>,
-    trigger_timestamp: Option<String>,
     /// Stands for the whole document when copies are compared: equal documents, equal prints.
     pub fingerprint: u128,
+}
+
+/// The text fields a snapshot keeps, by where each is read.
+#[derive(Debug, Clone, Copy)]
+enum Field {
+    Name,
+    Namespace,
+    JobKind,
+    JobName,
+    SpecPath,
+    State,
+    Error,
+    StatusPath,
+    ResultTimestamp,
+    TriggerTimestamp,
+}
+
+impl Field {
+    const ALL: [Field; 10] = [
+        Field::Name,
+        Field::Namespace,
+        Field::JobKind,
+        Field::JobName,
+        Field::SpecPath,
+        Field::State,
+        Field::Error,
+        Field::StatusPath,
+        Field::ResultTimestamp,
+        Field::TriggerTimestamp,
+    ];
+
+    fn pointer(self) -> &'static str {
+        match self {
+            Field::Name => "/metadata/name",
+            Field::Namespace => "/metadata/namespace",
+            Field::JobKind => "/spec/jobReference/kind",
+            Field::JobName => "/spec/jobReference/name",
+            Field::SpecPath => "/spec/savepoint/path",
+            Field::State => "/status/state",
+            Field::Error => "/status/error",
+            Field::StatusPath => "/status/path",
+            Field::ResultTimestamp => "/status/resultTimestamp",
+            Field::TriggerTimestamp => "/status/triggerTimestamp",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Texts {
+    buffer: String,
+    /// Where each `Field` stands in `buffer`, when the document has it as a string.
+    ranges: [Option<std::ops::Range<u32>>; 10],
+}
+
+impl Texts {
+    fn of(value: &Value) -> Texts {
+        let mut texts = Texts::default();
+        for field in Field::ALL {
+            if let Some(text) = value.at(field.pointer()).and_then(Value::as_str) {
+                let start = texts.buffer.len();
+                texts.buffer.push_str(text);
+                texts.ranges[field as usize] = u32::try_from(start)
+                    .ok()
+                    .zip(u32::try_from(texts.buffer.len()).ok())
+                    .map(|(a, b)| a..b);
+            }
+        }
+        texts.buffer.shrink_to_fit();
+        texts
+    }
+
+    fn get(&self, field: Field) -> Option<&str> {
+        let range = self.ranges[field as usize].clone()?;
+        self.buffer.get(range.start as usize..range.end as usize)
+    }
 }
 
 impl Snapshot {
@@ -71,33 +139,23 @@ impl Snapshot {
             return None;
         }
         let value = resource.value;
-        let text = |p: &str| value.at(p).and_then(Value::as_str).map(str::to_owned);
         let present = |p: &str| value.at(p).is_some_and(|v| !v.is_null());
         Some(Snapshot {
             origin: resource.origin.cloned(),
-            name: text("/metadata/name"),
-            namespace: text("/metadata/namespace"),
-            job_kind: text("/spec/jobReference/kind"),
-            job_name: text("/spec/jobReference/name"),
+            texts: Texts::of(value),
             checkpoint: present("/spec/checkpoint"),
             savepoint: present("/spec/savepoint"),
             already_exists: value.at("/spec/savepoint/alreadyExists") == Some(&Value::Bool(true)),
-            spec_path: text("/spec/savepoint/path"),
-            state: text("/status/state"),
-            error: text("/status/error"),
-            status_path: text("/status/path"),
-            result_timestamp: text("/status/resultTimestamp"),
-            trigger_timestamp: text("/status/triggerTimestamp"),
             fingerprint: fingerprint(value),
         })
     }
 
     pub fn name(&self) -> &str {
-        self.name.as_deref().unwrap_or("<unnamed>")
+        self.texts.get(Field::Name).unwrap_or("<unnamed>")
     }
 
     pub fn namespace(&self) -> Option<&str> {
-        self.namespace.as_deref()
+        self.texts.get(Field::Namespace)
     }
 
     pub fn id(&self) -> ResourceId {
@@ -114,7 +172,10 @@ impl Snapshot {
 
     /// `spec.jobReference`: the kind and name of the job it snapshots.
     pub fn job_reference(&self) -> Option<(&str, &str)> {
-        Some((self.job_kind.as_deref()?, self.job_name.as_deref()?))
+        Some((
+            self.texts.get(Field::JobKind)?,
+            self.texts.get(Field::JobName)?,
+        ))
     }
 
     /// The resource it snapshots: named by its job reference, in its own namespace.
@@ -158,7 +219,7 @@ impl Snapshot {
 
     /// `status.state`, as written (TRIGGER_PENDING, IN_PROGRESS, COMPLETED, FAILED, ABANDONED).
     pub fn state_text(&self) -> Option<&str> {
-        self.state.as_deref()
+        self.texts.get(Field::State)
     }
 
     pub fn state(&self) -> Option<SnapshotState> {
@@ -166,20 +227,22 @@ impl Snapshot {
     }
 
     pub fn error(&self) -> Option<&str> {
-        self.error.as_deref().filter(|e| !e.is_empty())
+        self.texts.get(Field::Error).filter(|e| !e.is_empty())
     }
 
     pub fn status_path(&self) -> Option<&str> {
-        self.status_path.as_deref().filter(|p| !p.is_empty())
+        self.texts.get(Field::StatusPath).filter(|p| !p.is_empty())
     }
 
     pub fn spec_path(&self) -> Option<&str> {
-        self.spec_path.as_deref().filter(|p| !p.is_empty())
+        self.texts.get(Field::SpecPath).filter(|p| !p.is_empty())
     }
 
     /// `status.resultTimestamp` as written: when the snapshot completed or failed.
     pub fn result_timestamp_text(&self) -> Option<&str> {
-        self.result_timestamp.as_deref().filter(|t| !t.is_empty())
+        self.texts
+            .get(Field::ResultTimestamp)
+            .filter(|t| !t.is_empty())
     }
 
     /// `status.resultTimestamp`: `None` when absent, `Some(Err(text))` when it does not parse.
@@ -190,9 +253,9 @@ impl Snapshot {
 
     /// When it last did anything: its result, else its trigger time.
     pub fn last_activity(&self) -> Option<Timestamp> {
-        [&self.result_timestamp, &self.trigger_timestamp]
+        [Field::ResultTimestamp, Field::TriggerTimestamp]
             .into_iter()
-            .find_map(|t| t.as_deref().and_then(Timestamp::parse))
+            .find_map(|f| self.texts.get(f).and_then(Timestamp::parse))
     }
 
     /// Where the snapshot's data is, once it is usable for a restore.
@@ -239,36 +302,68 @@ impl Snapshot {
 
 /// A 128-bit print of a value, equal for values `==` calls equal (mapping key order aside, as
 /// serde_json's own equality has it). Two independent 64-bit hashes, so that two different saved
-/// copies of a snapshot are never taken for one.
+/// copies of a snapshot are never taken for one; both made in one walk, a hasher pair per mapping
+/// entry (a mapping's entries are combined in any order) and none per other node.
 fn fingerprint(value: &Value) -> u128 {
     static KEYS: std::sync::OnceLock<[std::hash::RandomState; 2]> = std::sync::OnceLock::new();
     let keys = KEYS.get_or_init(|| [std::hash::RandomState::new(), std::hash::RandomState::new()]);
-    let [a, b] = keys.each_ref().map(|k| hash_value(value, k));
+    let mut pair = Pair::new(keys);
+    pair.value(value);
+    let [a, b] = pair.finish();
     (u128::from(a) << 64) | u128::from(b)
 }
 
-fn hash_value(value: &Value, keys: &std::hash::RandomState) -> u64 {
-    let mut h = keys.build_hasher();
-    match value {
-        Value::Null => 0u8.hash(&mut h),
-        Value::Bool(b) => (1u8, b).hash(&mut h),
-        Value::Number(n) => (2u8, n.to_string()).hash(&mut h),
-        Value::String(s) => (3u8, s).hash(&mut h),
-        Value::Array(items) => {
-            4u8.hash(&mut h);
-            for item in items {
-                hash_value(item, keys).hash(&mut h);
-            }
-        }
-        Value::Object(map) => {
-            // Order-free, as map equality is.
-            let combined = map.iter().fold(0u64, |acc, (k, v)| {
-                acc.wrapping_add(keys.hash_one((k, hash_value(v, keys))))
-            });
-            (5u8, map.len(), combined).hash(&mut h);
+/// Two hashers fed the same bytes.
+struct Pair<'k> {
+    keys: &'k [std::hash::RandomState; 2],
+    hashers: [std::hash::DefaultHasher; 2],
+}
+
+impl<'k> Pair<'k> {
+    fn new(keys: &'k [std::hash::RandomState; 2]) -> Self {
+        Pair {
+            keys,
+            hashers: keys.each_ref().map(BuildHasher::build_hasher),
         }
     }
-    h.finish()
+
+    fn write<T: Hash + ?Sized>(&mut self, data: &T) {
+        for hasher in &mut self.hashers {
+            data.hash(hasher);
+        }
+    }
+
+    fn finish(&self) -> [u64; 2] {
+        self.hashers.each_ref().map(Hasher::finish)
+    }
+
+    fn value(&mut self, value: &Value) {
+        match value {
+            Value::Null => self.write(&0u8),
+            Value::Bool(b) => self.write(&(1u8, b)),
+            // Numbers keep their text (arbitrary precision): equal numbers, equal text.
+            Value::Number(n) => self.write(&(2u8, n.as_str())),
+            Value::String(s) => self.write(&(3u8, s)),
+            Value::Array(items) => {
+                self.write(&(4u8, items.len()));
+                for item in items {
+                    self.value(item);
+                }
+            }
+            Value::Object(map) => {
+                let mut combined = [0u64; 2];
+                for (k, v) in map {
+                    let mut entry = Pair::new(self.keys);
+                    entry.write(k);
+                    entry.value(v);
+                    for (sum, part) in combined.iter_mut().zip(entry.finish()) {
+                        *sum = sum.wrapping_add(part);
+                    }
+                }
+                self.write(&(5u8, map.len(), combined));
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -139,7 +139,11 @@ impl PodStorage {
                 } else {
                     m.path.as_str()
                 };
-                path == base || base == "/" || path.starts_with(&format!("{base}/"))
+                path == base
+                    || base == "/"
+                    || path
+                        .strip_prefix(base)
+                        .is_some_and(|rest| rest.starts_with('/'))
             })
             .max_by_key(|m| m.path.len());
         let Some(mount) = covering else {

@@ -12,7 +12,7 @@ use serde_json::Value;
 use crate::pointer::Lookup;
 
 use super::restore::form::{self, RestoreEdit};
-use crate::input::{Document, Origin};
+use crate::input::{Document, Kept, Origin};
 use crate::model::blue_green::{self, Colour};
 use crate::model::kind::Kind;
 use crate::model::resource::{Classified, Resource, ResourceId, classify, namespaces_agree};
@@ -100,6 +100,17 @@ impl TransformInput {
     /// Keeps `document`, unless it is a snapshot that can be boiled down (one with a duplicate
     /// key stays whole, to be refused with its place).
     pub fn keep(&mut self, document: Document) -> Option<Document> {
+        match TransformInput::boil(document) {
+            Kept::Whole(document) => Some(document),
+            Kept::Boiled(snapshot) => {
+                self.snapshots.push(snapshot);
+                None
+            }
+        }
+    }
+
+    /// A snapshot boiled down to what a transform reads of it; any other document whole.
+    pub fn boil(document: Document) -> Kept<Snapshot> {
         if document.duplicates.is_empty() {
             if let Classified::Flink(r) = classify(&document.value) {
                 let located = Resource {
@@ -107,12 +118,11 @@ impl TransformInput {
                     ..r
                 };
                 if let Some(snapshot) = Snapshot::of(&located) {
-                    self.snapshots.push(snapshot);
-                    return None;
+                    return Kept::Boiled(snapshot);
                 }
             }
         }
-        Some(document)
+        Kept::Whole(document)
     }
 
     /// Documents already in memory (a KRM ResourceList, tests): snapshots boiled down the same way.

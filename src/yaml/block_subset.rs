@@ -11,9 +11,11 @@
 //! `reader_agreement` fuzz target hold the two readers to the same values and positions, with one
 //! exception: a tab right after `key:`, which kubectl's reader accepts and only this one does.
 
+use saphyr_parser::ScalarStyle;
 use serde_json::{Map, Value};
 
 use super::read::{Limits, LoadedDocument, Pos, key_text, plain_scalar_value};
+use super::tree::{Entry, Node, Shape};
 
 /// The file leaves the subset; read it with the general reader.
 #[derive(Debug)]
@@ -27,13 +29,18 @@ pub fn read_stream(text: &str, limits: Limits) -> Read<Vec<LoadedDocument>> {
     // can change what a line is. The one tab allowed separates `key:` from its value: kubectl's
     // reader (go-yaml, as libyaml) takes `key:<TAB>value` so, where the general reader refuses it.
     let bytes = text.as_bytes();
-    if !bytes.iter().enumerate().all(|(i, &b)| {
-        b == b'\n' || (b' '..=b'~').contains(&b) || (b == b'\t' && i > 0 && bytes[i - 1] == b':')
-    }) {
+    if !printable_ascii(bytes)
+        && !bytes.iter().enumerate().all(|(i, &b)| {
+            b == b'\n'
+                || (b' '..=b'~').contains(&b)
+                || (b == b'\t' && i > 0 && bytes[i - 1] == b':')
+        })
+    {
         return Err(OutsideSubset);
     }
-    let (lines, line_count) = lines(text.as_bytes())?;
+    let (lines, line_count) = lines(text)?;
     let mut reader = Reader {
+        src: text,
         text: text.as_bytes(),
         lines,
         end_line: line_count + 1,
@@ -107,13 +114,14 @@ struct ContentLine {
 
 /// The lines that carry content or start a document (blank and comment-only lines are dropped),
 /// and how many lines there are.
-fn lines(text: &[u8]) -> Read<(Vec<Line>, usize)> {
+fn lines(src: &str) -> Read<(Vec<Line>, usize)> {
+    let text = src.as_bytes();
     let mut out = Vec::new();
     let mut start = 0;
     let mut number = 0;
     while start < text.len() {
         number += 1;
-        let end = line_end(text, start);
+        let end = line_end(src, start);
         let line = &text[start..end];
         let indent = line.iter().take_while(|&&b| b == b' ').count();
         let rest = &line[indent..];
@@ -139,11 +147,19 @@ fn lines(text: &[u8]) -> Read<(Vec<Line>, usize)> {
     Ok((out, number))
 }
 
-fn line_end(text: &[u8], from: usize) -> usize {
-    text[from..]
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(text.len(), |i| from + i)
+/// `str::find` looks for one ASCII byte with `memchr`, several bytes at a time.
+fn line_end(text: &str, from: usize) -> usize {
+    text[from..].find('\n').map_or(text.len(), |i| from + i)
+}
+
+/// Every byte printable ASCII or a newline: the common case, checked in blocks the compiler can
+/// vectorise (no early exit inside a block).
+fn printable_ascii(bytes: &[u8]) -> bool {
+    bytes.chunks(64).all(|block| {
+        block.iter().fold(true, |ok, &b| {
+            ok & (b.wrapping_sub(b' ') < 95 || b == b'\n')
+        })
+    })
 }
 
 /// Whether `rest` is only spaces, then perhaps a comment after at least one of them.
@@ -157,6 +173,9 @@ fn ends_blank(rest: &[u8]) -> bool {
 }
 
 struct Reader<'t> {
+    /// The stream, and the same as bytes: `read_stream` took only ASCII, so every byte offset is
+    /// a character boundary.
+    src: &'t str,
     text: &'t [u8],
     lines: Vec<Line>,
     /// Where the stream ends, as the general reader counts lines.
@@ -314,12 +333,15 @@ impl Reader<'_> {
         let mut indent = None;
         let mut start = header_end + 1;
         while start < text.len() {
-            let end = line_end(text, start);
+            let end = line_end(self.src, start);
             if end == text.len() {
                 // A last line without a newline: how it is chomped is the general reader's call.
                 return Err(OutsideSubset);
             }
             let line = &text[start..end];
+            if line.contains(&b'\t') {
+                return Err(OutsideSubset);
+            }
             let spaces = line.iter().take_while(|&&b| b == b' ').count();
             if spaces == line.len() {
                 if spaces > 0 {
@@ -348,7 +370,7 @@ impl Reader<'_> {
                 content.push('\n');
             }
             pending_breaks = 0;
-            content.push_str(ascii(&line[n..]));
+            content.push_str(&self.src[start + n..end]);
             start = end + 1;
         }
         if content.is_empty() {
@@ -384,7 +406,7 @@ impl Reader<'_> {
         let s = line.start;
         match text[s] {
             b'\'' | b'"' => {
-                let (key, close) = quoted(text, s, line.end)?;
+                let (key, close) = quoted(self.src, s, line.end)?;
                 if text.get(close) == Some(&b':')
                     && (close + 1 == line.end || text[close + 1] == b' ')
                 {
@@ -400,9 +422,9 @@ impl Reader<'_> {
                 while j < line.end {
                     match text[j] {
                         b':' if j + 1 == line.end || matches!(text[j + 1], b' ' | b'\t') => {
-                            let raw = trim_end(&text[s..j]);
+                            let raw = self.src[s..j].trim_end_matches(' ');
                             // Merge keys and the implicit-key length limit: the general reader's.
-                            if raw == b"<<" || j - s > 1024 {
+                            if raw == "<<" || j - s > 1024 {
                                 return Err(OutsideSubset);
                             }
                             let key = key_text(plain(raw)?).map_err(|_| OutsideSubset)?;
@@ -422,7 +444,7 @@ impl Reader<'_> {
         let text = self.text;
         match text[start] {
             b'\'' | b'"' => {
-                let (value, close) = quoted(text, start, end)?;
+                let (value, close) = quoted(self.src, start, end)?;
                 if !ends_blank(&text[close..end]) {
                     return Err(OutsideSubset);
                 }
@@ -431,7 +453,8 @@ impl Reader<'_> {
             b'[' | b'{' => self.flow(start, end),
             b'?' | b':' | b'-' => {
                 // `-x`, `:x` and `?x` are plain scalars; followed by a space they are structure.
-                if text.get(start + 1).is_none_or(|&b| b == b' ') || start + 1 == end {
+                if text.get(start + 1).is_none_or(|&b| b == b' ' || b == b'\t') || start + 1 == end
+                {
                     return Err(OutsideSubset);
                 }
                 self.plain_value(start, end)
@@ -454,7 +477,7 @@ impl Reader<'_> {
         let mut i = skip_spaces(text, start + 1, end);
         if text.get(i) != Some(&close) {
             loop {
-                let (item, mut after) = flow_scalar(text, i, end)?;
+                let (item, mut after) = flow_scalar(self.src, i, end)?;
                 self.count(1)?;
                 if is_list {
                     items.push(item);
@@ -465,7 +488,7 @@ impl Reader<'_> {
                     }
                     let key = key_text(item).map_err(|_| OutsideSubset)?;
                     let (value, value_end) =
-                        flow_scalar(text, skip_spaces(text, after + 1, end), end)?;
+                        flow_scalar(self.src, skip_spaces(text, after + 1, end), end)?;
                     self.count(1)?;
                     if map.insert(key, value).is_some() {
                         return Err(OutsideSubset);
@@ -497,7 +520,8 @@ impl Reader<'_> {
     }
 
     fn plain_value(&self, start: usize, end: usize) -> Read<Value> {
-        let text = &self.text[start..end];
+        let src = &self.src[start..end];
+        let text = src.as_bytes();
         let mut stop = text.len();
         for i in 1..text.len() {
             match text[i] {
@@ -512,8 +536,8 @@ impl Reader<'_> {
                 _ => {}
             }
         }
-        let raw = trim_end(&text[..stop]);
-        if raw.last() == Some(&b':') {
+        let raw = src[..stop].trim_end_matches(' ');
+        if raw.ends_with(':') {
             return Err(OutsideSubset);
         }
         plain(raw)
@@ -529,10 +553,11 @@ fn skip_spaces(text: &[u8], mut i: usize, end: usize) -> usize {
 }
 
 /// A scalar inside a one-line flow collection, and the offset after it.
-fn flow_scalar(text: &[u8], i: usize, end: usize) -> Read<(Value, usize)> {
+fn flow_scalar(src: &str, i: usize, end: usize) -> Read<(Value, usize)> {
+    let text = src.as_bytes();
     match text.get(i) {
         Some(b'\'' | b'"') => {
-            let (value, close) = quoted(text, i, end)?;
+            let (value, close) = quoted(src, i, end)?;
             Ok((Value::String(value), close))
         }
         Some(b) if i < end && (b.is_ascii_alphanumeric() || matches!(b, b'/' | b'.')) => {
@@ -543,50 +568,369 @@ fn flow_scalar(text: &[u8], i: usize, end: usize) -> Read<(Value, usize)> {
                         || matches!(b, b'-' | b'.' | b'_' | b'/' | b'=' | b'+')
                 })
                 .count();
-            Ok((plain(&text[i..i + run])?, i + run))
+            Ok((plain(&src[i..i + run])?, i + run))
         }
         _ => Err(OutsideSubset),
     }
 }
 
-fn trim_end(bytes: &[u8]) -> &[u8] {
-    let n = bytes.iter().rev().take_while(|&&b| b == b' ').count();
-    &bytes[..bytes.len() - n]
-}
-
 /// A plain scalar resolved as the general reader resolves it (YAML 1.1 types).
-fn plain(raw: &[u8]) -> Read<Value> {
-    plain_scalar_value(ascii(raw)).map_err(|_| OutsideSubset)
+fn plain(raw: &str) -> Read<Value> {
+    if is_word(raw) {
+        return Ok(Value::String(raw.to_owned()));
+    }
+    plain_scalar_value(raw).map_err(|_| OutsideSubset)
 }
 
-/// A slice of the input as text: `read_stream` took only ASCII, so every slice is text.
-fn ascii(bytes: &[u8]) -> &str {
-    std::str::from_utf8(bytes).unwrap_or_default()
+/// A letter, then letters, digits and `._-/`, and not one of YAML 1.1's boolean or null words:
+/// most keys and many values, a string whatever the resolver would try.
+fn is_word(raw: &str) -> bool {
+    const WORDS: &[&str] = &["y", "n", "yes", "no", "true", "false", "on", "off", "null"];
+    let bytes = raw.as_bytes();
+    bytes.first().is_some_and(u8::is_ascii_alphabetic)
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'/'))
+        && !(raw.len() <= 5 && WORDS.iter().any(|w| w.eq_ignore_ascii_case(raw)))
 }
 
 /// A quoted scalar opening at `start` and closing on the same line: its content and the offset
 /// after the closing quote. Double-quoted escapes are left to the general reader.
-fn quoted(text: &[u8], start: usize, end: usize) -> Read<(String, usize)> {
+fn quoted(src: &str, start: usize, end: usize) -> Read<(String, usize)> {
+    let text = src.as_bytes();
     let quote = text[start];
     let mut out = String::new();
-    let mut i = start + 1;
+    // The content since the last `''`, copied in one piece.
+    let mut from = start + 1;
+    let mut i = from;
     while i < end {
         let b = text[i];
         if b == quote {
+            out.push_str(&src[from..i]);
             if quote == b'\'' && text.get(i + 1) == Some(&b'\'') && i + 1 < end {
                 out.push('\'');
                 i += 2;
+                from = i;
                 continue;
             }
             return Ok((out, i + 1));
         }
-        if quote == b'"' && b == b'\\' {
+        // A tab is let in only as `key:<TAB>`; inside a scalar it is the general reader's.
+        if (quote == b'"' && b == b'\\') || b == b'\t' {
             return Err(OutsideSubset);
         }
-        // The input is ASCII, so each byte is a character.
-        out.push(char::from(b));
         i += 1;
     }
     // Closes on a later line (a multi-line scalar) or never.
     Err(OutsideSubset)
+}
+
+/// Where each node of the first document of `text` stands, as `tree::parse` finds it with the
+/// general parser, for the same subset of YAML and ten times faster; `None` for anything else
+/// (then `tree::parse` asks the general parser). Literal blocks and values left empty are declined:
+/// where the parser puts their ends is its own business. `tree_agreement` in the tests and the
+/// `reader_agreement` fuzz target hold the two to the same trees.
+pub fn tree(text: &str) -> Option<Node> {
+    // Only what the subset reader reads: every construct met below is one it accepted.
+    read_stream(text, Limits::default()).ok()?;
+    let bytes = text.as_bytes();
+    let (mut lines, _) = lines(text).ok()?;
+    // The first document: after a leading `---`, up to the next one.
+    let first = usize::from(matches!(lines.first(), Some(Line::DocumentStart(_))));
+    if let Some(next) = lines[first..]
+        .iter()
+        .position(|l| matches!(l, Line::DocumentStart(_)))
+    {
+        lines.truncate(first + next);
+    }
+    let mut spans = Spans {
+        src: text,
+        text: bytes,
+        lines,
+        at: first,
+    };
+    let root = spans.node(0)?;
+    match spans.lines.get(spans.at) {
+        None => Some(root),
+        Some(_) => None,
+    }
+}
+
+struct Spans<'t> {
+    src: &'t str,
+    text: &'t [u8],
+    lines: Vec<Line>,
+    at: usize,
+}
+
+impl Spans<'_> {
+    fn current(&self) -> Option<ContentLine> {
+        match self.lines.get(self.at) {
+            Some(Line::Content(line)) => Some(*line),
+            _ => None,
+        }
+    }
+
+    fn is_list_entry(&self, line: ContentLine) -> bool {
+        self.text[line.start] == b'-'
+            && (line.start + 1 == line.end || self.text[line.start + 1] == b' ')
+    }
+
+    fn node(&mut self, indent: usize) -> Option<Node> {
+        let line = self.current()?;
+        if line.indent != indent {
+            return None;
+        }
+        if self.is_list_entry(line) {
+            self.list(indent)
+        } else {
+            self.mapping(indent)
+        }
+    }
+
+    fn list(&mut self, indent: usize) -> Option<Node> {
+        let open = self.current()?.start;
+        let mut items = Vec::new();
+        while let Some(line) = self.current() {
+            if line.indent < indent || (line.indent == indent && !self.is_list_entry(line)) {
+                break;
+            }
+            if line.indent > indent {
+                return None;
+            }
+            let content = skip_spaces(self.text, line.start + 1, line.end);
+            let inner = ContentLine {
+                number: line.number,
+                indent: line.indent + (content - line.start),
+                start: content,
+                end: line.end,
+            };
+            // `-` alone on its line: where the parser starts the list then is its own call.
+            if content == line.end || self.text[content] == b'#' {
+                return None;
+            }
+            let opens_collection = self.text[content] != b'|'
+                && (self.is_list_entry(inner) || self.key(inner).is_some());
+            if opens_collection {
+                self.lines[self.at] = Line::Content(inner);
+                items.push(self.node(inner.indent)?);
+            } else {
+                items.push(self.rest_of_line(indent, content, line.end, false)?);
+            }
+        }
+        let close = items.last()?.span.end;
+        Some(Node {
+            span: open..close,
+            shape: Shape::Seq { flow: false, items },
+            anchored: false,
+            aliased: false,
+        })
+    }
+
+    fn mapping(&mut self, indent: usize) -> Option<Node> {
+        let open = self.current()?.start;
+        let mut entries = Vec::new();
+        while let Some(line) = self.current() {
+            if line.indent < indent {
+                break;
+            }
+            if line.indent > indent || self.is_list_entry(line) {
+                return None;
+            }
+            let (key, key_span, value_at) = self.key(line)?;
+            let value_start = skip_spaces(self.text, value_at, line.end);
+            let value = self.rest_of_line(indent, value_start, line.end, true)?;
+            entries.push(Entry {
+                key,
+                key_span,
+                merge: false,
+                value,
+            });
+        }
+        let close = entries.last()?.value.span.end;
+        Some(Node {
+            span: open..close,
+            shape: Shape::Map {
+                flow: false,
+                entries,
+            },
+            anchored: false,
+            aliased: false,
+        })
+    }
+
+    /// The key as written (quotes taken off), where it stands, and the offset after its colon.
+    fn key(&self, line: ContentLine) -> Option<(String, std::ops::Range<usize>, usize)> {
+        let text = self.text;
+        let s = line.start;
+        match text[s] {
+            b'\'' | b'"' => {
+                let (key, close) = quoted(self.src, s, line.end).ok()?;
+                (text.get(close) == Some(&b':')
+                    && (close + 1 == line.end || text[close + 1] == b' '))
+                    .then(|| (key, s..close, close + 1))
+            }
+            b'?' | b':' | b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!' | b'|'
+            | b'>' | b'%' | b'@' | b'`' => None,
+            _ => {
+                let mut j = s;
+                while j < line.end {
+                    match text[j] {
+                        b':' if j + 1 == line.end || matches!(text[j + 1], b' ' | b'\t') => {
+                            let raw = self.src[s..j].trim_end_matches(' ');
+                            if raw == "<<" {
+                                return None;
+                            }
+                            return Some((raw.to_owned(), s..s + raw.len(), j + 1));
+                        }
+                        b'#' if text[j - 1] == b' ' => return None,
+                        _ => j += 1,
+                    }
+                }
+                None
+            }
+        }
+    }
+
+    fn rest_of_line(
+        &mut self,
+        indent: usize,
+        start: usize,
+        end: usize,
+        in_mapping: bool,
+    ) -> Option<Node> {
+        if start == end || self.text[start] == b'#' {
+            self.at += 1;
+            return match self.current() {
+                Some(next) if next.indent > indent => self.node(next.indent),
+                Some(next) if in_mapping && next.indent == indent && self.is_list_entry(next) => {
+                    // A list at its key's own indent starts, for the parser, at its first item.
+                    let mut list = self.node(indent)?;
+                    if let Shape::Seq { items, .. } = &list.shape {
+                        list.span.start = items.first()?.span.start;
+                    }
+                    Some(list)
+                }
+                // An empty value: where the parser places it is its own call.
+                _ => None,
+            };
+        }
+        let node = match self.text[start] {
+            b'|' | b'>' => return None,
+            b'[' | b'{' => self.flow(start, end)?,
+            b'\'' | b'"' => {
+                let (_, close) = quoted(self.src, start, end).ok()?;
+                double_quoted_ends(self.text, start, close)?;
+                scalar(start..close, self.text[start])
+            }
+            _ => {
+                let raw = &self.text[start..end];
+                let stop = (1..raw.len())
+                    .find(|&i| raw[i] == b'#' && raw[i - 1] == b' ')
+                    .unwrap_or(raw.len());
+                let value = self.src[start..start + stop].trim_end_matches(' ');
+                scalar(start..start + value.len(), b' ')
+            }
+        };
+        self.at += 1;
+        Some(node)
+    }
+
+    /// A one-line flow collection of scalars, as `Reader::flow` reads them.
+    fn flow(&self, start: usize, end: usize) -> Option<Node> {
+        let text = self.text;
+        let is_list = text[start] == b'[';
+        let close = if is_list { b']' } else { b'}' };
+        let mut items = Vec::new();
+        let mut entries = Vec::new();
+        let mut i = skip_spaces(text, start + 1, end);
+        if text.get(i) != Some(&close) {
+            loop {
+                let item = self.flow_scalar(i, end)?;
+                let mut after = item.span.end;
+                if is_list {
+                    items.push(item);
+                } else {
+                    let key_span = item.span.clone();
+                    let key = match text[key_span.start] {
+                        b'\'' | b'"' => quoted(self.src, key_span.start, end).ok()?.0,
+                        _ => self.src[key_span.clone()].to_owned(),
+                    };
+                    let value = self.flow_scalar(skip_spaces(text, after + 1, end), end)?;
+                    after = value.span.end;
+                    entries.push(Entry {
+                        key,
+                        key_span,
+                        merge: false,
+                        value,
+                    });
+                }
+                i = skip_spaces(text, after, end);
+                match text.get(i) {
+                    Some(b',') => i = skip_spaces(text, i + 1, end),
+                    Some(&b) if b == close => break,
+                    _ => return None,
+                }
+            }
+        }
+        // The parser's end of a flow collection runs on over the blanks and comment after it.
+        if i + 1 != end {
+            return None;
+        }
+        let shape = if is_list {
+            Shape::Seq { flow: true, items }
+        } else {
+            Shape::Map {
+                flow: true,
+                entries,
+            }
+        };
+        Some(Node {
+            span: start..i + 1,
+            shape,
+            anchored: false,
+            aliased: false,
+        })
+    }
+
+    fn flow_scalar(&self, i: usize, end: usize) -> Option<Node> {
+        let text = self.text;
+        match text.get(i)? {
+            b'\'' | b'"' => {
+                let (_, close) = quoted(self.src, i, end).ok()?;
+                double_quoted_ends(text, i, close)?;
+                Some(scalar(i..close, text[i]))
+            }
+            _ => {
+                let run = text[i..end]
+                    .iter()
+                    .take_while(|&&b| {
+                        b.is_ascii_alphanumeric()
+                            || matches!(b, b'-' | b'.' | b'_' | b'/' | b'=' | b'+')
+                    })
+                    .count();
+                (run > 0).then(|| scalar(i..i + run, b' '))
+            }
+        }
+    }
+}
+
+/// The parser's end of a double-quoted scalar runs on over the blanks after it: declined then.
+fn double_quoted_ends(text: &[u8], start: usize, close: usize) -> Option<()> {
+    (text[start] != b'"' || text.get(close) != Some(&b' ')).then_some(())
+}
+
+/// A scalar node; `quote` is its opening quote, or anything else for a plain scalar.
+fn scalar(span: std::ops::Range<usize>, quote: u8) -> Node {
+    let style = match quote {
+        b'\'' => ScalarStyle::SingleQuoted,
+        b'"' => ScalarStyle::DoubleQuoted,
+        _ => ScalarStyle::Plain,
+    };
+    Node {
+        span,
+        shape: Shape::Scalar { style },
+        anchored: false,
+        aliased: false,
+    }
 }

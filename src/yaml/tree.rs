@@ -8,7 +8,7 @@ use saphyr_parser::{Event, Marker, Parser, ScalarStyle};
 /// One node: its text (`span`), its shape, whether it carries an anchor itself (an edit inside
 /// it would change what its aliases read), and whether an anchor, alias or merge key is anywhere
 /// in it (removing or replacing it could break one).
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub struct Node {
     pub span: Range<usize>,
     pub shape: Shape,
@@ -16,7 +16,7 @@ pub struct Node {
     pub aliased: bool,
 }
 
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub enum Shape {
     Scalar { style: ScalarStyle },
     Alias,
@@ -24,7 +24,7 @@ pub enum Shape {
     Seq { flow: bool, items: Vec<Node> },
 }
 
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub struct Entry {
     /// The key as written, unquoted; `<<` for a merge key.
     pub key: String,
@@ -118,8 +118,14 @@ enum Open {
 }
 
 /// The first document of `text`, or `None` when the parser refuses it (the reader has already
-/// said why) or a key is not a scalar.
+/// said why) or a key is not a scalar. The plain block YAML most files are written in is read by
+/// the block-subset reader, which finds the same tree without the general parser.
 pub fn parse(text: &str) -> Option<Node> {
+    super::block_subset::tree(text).or_else(|| parse_general(text))
+}
+
+/// The same, by the general parser alone: what the block-subset tree is held to.
+pub fn parse_general(text: &str) -> Option<Node> {
     let lines = Lines::new(text);
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Open> = Vec::new();

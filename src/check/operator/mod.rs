@@ -14,6 +14,7 @@ mod status;
 
 use crate::finding::Problem;
 use crate::model::distribution::Distribution;
+use crate::model::flink_config::FlinkConfig;
 use crate::model::kind::Kind;
 use crate::model::operator_config::OperatorConfig;
 use crate::model::release::Release;
@@ -30,14 +31,25 @@ pub struct Judge<'a> {
     pub operator: &'a OperatorConfig,
 }
 
-/// Every webhook condition that needs nothing but the resource itself.
-pub fn check(resource: Resource<'_>, judge: &Judge<'_>) -> Vec<Problem> {
+/// Every webhook condition that needs nothing but the resource itself. `effective` is a
+/// FlinkDeployment's configuration, the operator's defaults under its own, computed once for
+/// every family that reads it.
+pub fn check(
+    resource: Resource<'_>,
+    judge: &Judge<'_>,
+    effective: Option<&mut FlinkConfig>,
+) -> Vec<Problem> {
     match resource.kind {
         Kind::FlinkDeployment => {
-            let config = judge
-                .operator
-                .effective(resource.value)
-                .read_by(judge.release.flink_line());
+            let mut own;
+            let config = match effective {
+                Some(config) => config,
+                None => {
+                    own = judge.operator.effective(resource.value);
+                    &mut own
+                }
+            };
+            let config = config.reread_by(judge.release.flink_line());
             let d = DeploymentSpec {
                 spec: resource.spec(),
                 at: "/spec",
@@ -45,7 +57,7 @@ pub fn check(resource: Resource<'_>, judge: &Judge<'_>) -> Vec<Problem> {
                 name_at: "/metadata/name",
                 namespace: resource.namespace(),
             };
-            let mut out = deployment::check(&d, &config, judge);
+            let mut out = deployment::check(&d, config, judge);
             status::deployment(resource.value, &mut out);
             out
         }

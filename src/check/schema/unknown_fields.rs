@@ -6,35 +6,35 @@
 
 use serde_json::{Map, Value};
 
+use super::structural::{self, Additional, Id, Tree};
 use crate::check::registry::Rule;
 use crate::finding::Problem;
 use crate::model::release::Release;
 use crate::model::resource::Resource;
 use crate::pointer;
-use crate::schemas;
 use crate::suggest::closest;
 
 pub fn check(resource: Resource<'_>, release: Release) -> Vec<Problem> {
-    let root = schemas::json(release, resource.kind);
+    let tree = structural::of(release, resource.kind);
     let Some(fields) = resource.value.as_object() else {
         return Vec::new();
     };
     let mut walk = Walk {
-        root,
+        tree,
         release,
         path: Vec::new(),
         out: Vec::new(),
     };
-    let properties = root.get("properties").and_then(Value::as_object);
+    let root = tree.node(Tree::ROOT);
     for (key, value) in fields {
         // The operator writes `status`; what it holds is not the user's to get wrong.
         if key == "status" {
             continue;
         }
         walk.path.push(Segment::Key(key));
-        match properties.and_then(|p| p.get(key)) {
-            Some(s) => walk.node(s, value),
-            None => walk.unknown(key, properties),
+        match root.property(key) {
+            Some(id) => walk.node(id, value),
+            None => walk.unknown(key, root.declared),
         }
         walk.path.pop();
     }
@@ -47,37 +47,22 @@ enum Segment<'v> {
     Index(usize),
 }
 
-struct Walk<'s, 'v> {
-    root: &'s Value,
+struct Walk<'v> {
+    tree: &'static Tree,
     release: Release,
     path: Vec<Segment<'v>>,
     out: Vec<Problem>,
 }
 
-impl<'s, 'v> Walk<'s, 'v> {
-    fn resolve(&self, mut schema: &'s Value) -> &'s Value {
-        while let Some(target) = schema.get("$ref").and_then(Value::as_str) {
-            // Generated schemas only refer to `#/$defs/NAME`; `Value::pointer` would allocate.
-            let def = target
-                .strip_prefix("#/$defs/")
-                .and_then(|name| self.root.get("$defs")?.get(name));
-            match def {
-                Some(s) => schema = s,
-                None => break,
-            }
-        }
-        schema
-    }
-
-    fn node(&mut self, schema: &'s Value, value: &'v Value) {
-        let schema = self.resolve(schema);
+impl<'v> Walk<'v> {
+    fn node(&mut self, id: Id, value: &'v Value) {
         match value {
-            Value::Object(fields) => self.object(schema, fields),
+            Value::Object(fields) => self.object(id, fields),
             Value::Array(items) => {
-                if let Some(item_schema) = schema.get("items") {
-                    for (i, item) in items.iter().enumerate() {
+                if let Some(item) = self.tree.node(id).items {
+                    for (i, item_value) in items.iter().enumerate() {
                         self.path.push(Segment::Index(i));
-                        self.node(item_schema, item);
+                        self.node(item, item_value);
                         self.path.pop();
                     }
                 }
@@ -86,22 +71,19 @@ impl<'s, 'v> Walk<'s, 'v> {
         }
     }
 
-    fn object(&mut self, schema: &'s Value, fields: &'v Map<String, Value>) {
-        let preserves =
-            schema.get("x-kubernetes-preserve-unknown-fields") == Some(&Value::Bool(true));
-        let properties = schema.get("properties").and_then(Value::as_object);
-        let additional = schema.get("additionalProperties");
-        let declares_object = schema.get("type").and_then(Value::as_str) == Some("object");
+    fn object(&mut self, id: Id, fields: &'v Map<String, Value>) {
+        let schema = self.tree.node(id);
+        let declares = schema.declared.is_some() || schema.is_object;
         for (key, value) in fields {
             self.path.push(Segment::Key(key));
-            if let Some(s) = properties.and_then(|p| p.get(key)) {
-                self.node(s, value);
-            } else if let Some(s) = additional.filter(|a| a.is_object()) {
-                self.node(s, value);
-            } else if !(preserves || additional == Some(&Value::Bool(true)))
-                && (properties.is_some() || declares_object)
+            if let Some(property) = schema.property(key) {
+                self.node(property, value);
+            } else if let Additional::Schema(additional) = schema.additional {
+                self.node(additional, value);
+            } else if !(schema.preserves_unknown || schema.additional == Additional::True)
+                && declares
             {
-                self.unknown(key, properties);
+                self.unknown(key, schema.declared);
             }
             self.path.pop();
         }

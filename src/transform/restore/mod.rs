@@ -93,6 +93,8 @@ pub struct Plan {
     /// Saved resources left out of the output: blue/green children, which their controller
     /// makes.
     pub left_out: Vec<ResourceId>,
+    /// The ids in `recorded`, so a snapshot met twice is recorded once without a linear search.
+    recorded_ids: HashSet<ResourceId>,
 }
 
 /// A snapshot that records a savepoint: what makes it that savepoint again when it is restored
@@ -296,13 +298,26 @@ pub fn plan(input: &TransformInput, options: &RestoreOptions) -> Result<Plan, Re
             .push(apply(target, ops, true, cluster.map(|c| c.index)));
     }
     refusals.extend(moves.unused());
+    let restored_parents: HashMap<&str, Vec<Option<&str>>> = plan
+        .resources
+        .iter()
+        .filter(|r| r.id.kind == Kind::FlinkBlueGreenDeployment)
+        .fold(HashMap::new(), |mut by_name, r| {
+            by_name
+                .entry(r.id.name.as_str())
+                .or_default()
+                .push(r.id.namespace.as_deref());
+            by_name
+        });
     for child in inventory.children_of_input() {
         let parent = child.blue_green_parent().unwrap_or_default();
-        let restored = plan.resources.iter().any(|r| {
-            r.id.kind == Kind::FlinkBlueGreenDeployment
-                && r.id.name == parent
-                && namespaces_agree(r.id.namespace.as_deref(), child.resource.namespace())
-        });
+        let restored = restored_parents
+            .get(parent.as_str())
+            .is_some_and(|namespaces| {
+                namespaces
+                    .iter()
+                    .any(|ns| namespaces_agree(*ns, child.resource.namespace()))
+            });
         if restored {
             plan.left_out.push(child.resource.id());
             plan.notes.push(format!(
@@ -524,13 +539,13 @@ fn record(snapshots: &[&Snapshot], plan: &mut Plan) {
     for snapshot in snapshots {
         match snapshot.location() {
             Ok(path) if snapshot.state() == Some(SnapshotState::Completed) => {
-                let recorded = Recorded {
-                    id: snapshot.id(),
-                    path: path.to_owned(),
-                    checkpoint: snapshot.is_checkpoint(),
-                };
-                if !plan.recorded.contains(&recorded) {
-                    plan.recorded.push(recorded);
+                let id = snapshot.id();
+                if plan.recorded_ids.insert(id.clone()) {
+                    plan.recorded.push(Recorded {
+                        id,
+                        path: path.to_owned(),
+                        checkpoint: snapshot.is_checkpoint(),
+                    });
                 }
             }
             _ => plan.unrecorded.push(format!(
