@@ -172,6 +172,82 @@ fn ends_blank(rest: &[u8]) -> bool {
     }
 }
 
+/// A `key:` at the start of a line, as written.
+struct KeyAt {
+    /// A quoted key's content, or `None` for a plain key (the text at `span`).
+    quoted: Option<String>,
+    /// The key's text, quotes included.
+    span: std::ops::Range<usize>,
+    /// Just past the colon.
+    value_at: usize,
+}
+
+/// The key that opens `line`, if the line is a mapping entry; `OutsideSubset` where the line
+/// starts with an indicator the subset leaves to the general reader, or a merge key, or a plain
+/// key longer than the general reader's implicit-key limit.
+fn key_at(src: &str, line: ContentLine) -> Read<Option<KeyAt>> {
+    let text = src.as_bytes();
+    let s = line.start;
+    match text[s] {
+        b'\'' | b'"' => {
+            let (key, close) = quoted(src, s, line.end)?;
+            let colon = text.get(close) == Some(&b':')
+                && (close + 1 == line.end || text[close + 1] == b' ');
+            Ok(colon.then(|| KeyAt {
+                quoted: Some(key),
+                span: s..close,
+                value_at: close + 1,
+            }))
+        }
+        b'?' | b':' | b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!' | b'|'
+        | b'>' | b'%' | b'@' | b'`' => Err(OutsideSubset),
+        // `- x` is a list entry, found before a key is looked for; `-x` is plain.
+        _ => {
+            let mut j = s;
+            while j < line.end {
+                match text[j] {
+                    b':' if j + 1 == line.end || matches!(text[j + 1], b' ' | b'\t') => {
+                        let raw = src[s..j].trim_end_matches(' ');
+                        // Merge keys and the implicit-key length limit: the general reader's.
+                        if raw == "<<" || j - s > 1024 {
+                            return Err(OutsideSubset);
+                        }
+                        return Ok(Some(KeyAt {
+                            quoted: None,
+                            span: s..s + raw.len(),
+                            value_at: j + 1,
+                        }));
+                    }
+                    b'#' if text[j - 1] == b' ' => return Ok(None),
+                    _ => j += 1,
+                }
+            }
+            Ok(None)
+        }
+    }
+}
+
+fn is_list_entry(text: &[u8], line: ContentLine) -> bool {
+    text[line.start] == b'-' && (line.start + 1 == line.end || text[line.start + 1] == b' ')
+}
+
+/// What follows the `-` of a list entry, as a line of its own further in, and whether it opens a
+/// collection there (`- name: x`, `- - x`) rather than holding a value.
+fn list_entry(src: &str, line: ContentLine) -> Read<(ContentLine, bool)> {
+    let text = src.as_bytes();
+    let content = skip_spaces(text, line.start + 1, line.end);
+    let inner = ContentLine {
+        number: line.number,
+        indent: line.indent + (content - line.start),
+        start: content,
+        end: line.end,
+    };
+    let opens_collection = content < line.end
+        && !matches!(text[content], b'#' | b'|')
+        && (is_list_entry(text, inner) || key_at(src, inner)?.is_some());
+    Ok((inner, opens_collection))
+}
+
 struct Reader<'t> {
     /// The stream, and the same as bytes: `read_stream` took only ASCII, so every byte offset is
     /// a character boundary.
@@ -216,8 +292,7 @@ impl Reader<'_> {
     }
 
     fn is_list_entry(&self, line: ContentLine) -> bool {
-        self.text[line.start] == b'-'
-            && (line.start + 1 == line.end || self.text[line.start + 1] == b' ')
+        is_list_entry(self.text, line)
     }
 
     fn list(&mut self, indent: usize, depth: usize) -> Read<Value> {
@@ -233,22 +308,13 @@ impl Reader<'_> {
                 // The next key of the mapping this list is a value of, at the key's indent.
                 break;
             }
-            let content = skip_spaces(self.text, line.start + 1, line.end);
-            let inner = ContentLine {
-                number: line.number,
-                indent: line.indent + (content - line.start),
-                start: content,
-                end: line.end,
-            };
-            let opens_collection = content < line.end
-                && !matches!(self.text[content], b'#' | b'|')
-                && (self.is_list_entry(inner) || self.key(inner)?.is_some());
+            let (inner, opens_collection) = list_entry(self.src, line)?;
             if opens_collection {
                 // `- name: x` and `- - x`: the rest of the line opens a collection, further in.
                 self.lines[self.at] = Line::Content(inner);
                 items.push(self.node(inner.indent, depth + 1)?);
             } else {
-                items.push(self.rest_of_line(indent, content, line.end, false, depth)?);
+                items.push(self.rest_of_line(indent, inner.start, line.end, false, depth)?);
             }
         }
         Ok(Value::Array(items))
@@ -399,44 +465,17 @@ impl Reader<'_> {
         }
     }
 
-    /// The key of a `key: ...` line and the offset after its colon; `None` if the line is not a
-    /// mapping entry at all.
+    /// The key of a `key: ...` line, resolved as the general reader resolves keys, and the
+    /// offset after its colon; `None` if the line is not a mapping entry at all.
     fn key(&self, line: ContentLine) -> Read<Option<(String, usize)>> {
-        let text = self.text;
-        let s = line.start;
-        match text[s] {
-            b'\'' | b'"' => {
-                let (key, close) = quoted(self.src, s, line.end)?;
-                if text.get(close) == Some(&b':')
-                    && (close + 1 == line.end || text[close + 1] == b' ')
-                {
-                    return Ok(Some((key, close + 1)));
-                }
-                Ok(None)
-            }
-            b'?' | b':' | b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!' | b'|'
-            | b'>' | b'%' | b'@' | b'`' => Err(OutsideSubset),
-            // `- x` is a list entry, found before a key is looked for; `-x` is plain.
-            _ => {
-                let mut j = s;
-                while j < line.end {
-                    match text[j] {
-                        b':' if j + 1 == line.end || matches!(text[j + 1], b' ' | b'\t') => {
-                            let raw = self.src[s..j].trim_end_matches(' ');
-                            // Merge keys and the implicit-key length limit: the general reader's.
-                            if raw == "<<" || j - s > 1024 {
-                                return Err(OutsideSubset);
-                            }
-                            let key = key_text(plain(raw)?).map_err(|_| OutsideSubset)?;
-                            return Ok(Some((key, j + 1)));
-                        }
-                        b'#' if text[j - 1] == b' ' => return Ok(None),
-                        _ => j += 1,
-                    }
-                }
-                Ok(None)
-            }
-        }
+        let Some(at) = key_at(self.src, line)? else {
+            return Ok(None);
+        };
+        let key = match at.quoted {
+            Some(key) => key,
+            None => key_text(plain(&self.src[at.span])?).map_err(|_| OutsideSubset)?,
+        };
+        Ok(Some((key, at.value_at)))
     }
 
     /// A value that starts and ends on this line: quoted, plain, or a flow collection.
@@ -672,8 +711,7 @@ impl Spans<'_> {
     }
 
     fn is_list_entry(&self, line: ContentLine) -> bool {
-        self.text[line.start] == b'-'
-            && (line.start + 1 == line.end || self.text[line.start + 1] == b' ')
+        is_list_entry(self.text, line)
     }
 
     fn node(&mut self, indent: usize) -> Option<Node> {
@@ -698,24 +736,16 @@ impl Spans<'_> {
             if line.indent > indent {
                 return None;
             }
-            let content = skip_spaces(self.text, line.start + 1, line.end);
-            let inner = ContentLine {
-                number: line.number,
-                indent: line.indent + (content - line.start),
-                start: content,
-                end: line.end,
-            };
+            let (inner, opens_collection) = list_entry(self.src, line).ok()?;
             // `-` alone on its line: where the parser starts the list then is its own call.
-            if content == line.end || self.text[content] == b'#' {
+            if inner.start == line.end || self.text[inner.start] == b'#' {
                 return None;
             }
-            let opens_collection = self.text[content] != b'|'
-                && (self.is_list_entry(inner) || self.key(inner).is_some());
             if opens_collection {
                 self.lines[self.at] = Line::Content(inner);
                 items.push(self.node(inner.indent)?);
             } else {
-                items.push(self.rest_of_line(indent, content, line.end, false)?);
+                items.push(self.rest_of_line(indent, inner.start, line.end, false)?);
             }
         }
         let close = items.last()?.span.end;
@@ -761,35 +791,11 @@ impl Spans<'_> {
 
     /// The key as written (quotes taken off), where it stands, and the offset after its colon.
     fn key(&self, line: ContentLine) -> Option<(String, std::ops::Range<usize>, usize)> {
-        let text = self.text;
-        let s = line.start;
-        match text[s] {
-            b'\'' | b'"' => {
-                let (key, close) = quoted(self.src, s, line.end).ok()?;
-                (text.get(close) == Some(&b':')
-                    && (close + 1 == line.end || text[close + 1] == b' '))
-                    .then(|| (key, s..close, close + 1))
-            }
-            b'?' | b':' | b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!' | b'|'
-            | b'>' | b'%' | b'@' | b'`' => None,
-            _ => {
-                let mut j = s;
-                while j < line.end {
-                    match text[j] {
-                        b':' if j + 1 == line.end || matches!(text[j + 1], b' ' | b'\t') => {
-                            let raw = self.src[s..j].trim_end_matches(' ');
-                            if raw == "<<" {
-                                return None;
-                            }
-                            return Some((raw.to_owned(), s..s + raw.len(), j + 1));
-                        }
-                        b'#' if text[j - 1] == b' ' => return None,
-                        _ => j += 1,
-                    }
-                }
-                None
-            }
-        }
+        let at = key_at(self.src, line).ok()??;
+        let key = at
+            .quoted
+            .unwrap_or_else(|| self.src[at.span.clone()].to_owned());
+        Some((key, at.span, at.value_at))
     }
 
     fn rest_of_line(
