@@ -13,6 +13,7 @@ pub mod krm;
 pub mod model;
 pub mod options;
 pub mod output;
+pub mod packed;
 pub mod pointer;
 pub mod refusal;
 pub mod run;

@@ -3,6 +3,7 @@
 //! Files are checked one at a time. A FlinkSessionJob is held back until every file has been read,
 //! because the rules it must pass depend on its session cluster, which may come later.
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -18,6 +19,7 @@ use crate::input::{
 use crate::model::kind::Kind;
 use crate::model::resource::{Classified, classify, kind_name_namespace};
 use crate::model::session_cluster::{ApplicationClusters, SessionCluster, SessionClusters};
+use crate::packed::Packed;
 use crate::yaml::YamlError;
 
 /// Counts for the summary line and the JSON contract.
@@ -198,20 +200,17 @@ fn finish(mut per_file: Vec<FileOutcome>, read: &ReadOptions, check: &CheckOptio
 /// memory. `into_checked` gives each `Checked` its own strings once every file is done.
 #[derive(Debug, Default)]
 struct CheckedNames {
-    text: String,
-    /// Per `Checked` of the file, in order: where its kind and name stand in `text`.
-    ranges: Vec<[Option<std::ops::Range<usize>>; 2]>,
+    names: Packed,
+    /// Per `Checked` of the file, in order: where its kind and name stand in `names`.
+    ranges: Vec<[Option<Range<usize>>; 2]>,
 }
 
 impl CheckedNames {
     /// The `Checked` for `doc`, its kind and name left empty until `into_checked`.
     fn record(&mut self, doc: &Document, kind: Option<String>, name: Option<String>) -> Checked {
-        let mut put = |part: String| {
-            let start = self.text.len();
-            self.text.push_str(&part);
-            start..self.text.len()
-        };
-        self.ranges.push([kind.map(&mut put), name.map(&mut put)]);
+        let kind = kind.map(|k| self.names.push(&k));
+        let name = name.map(|n| self.names.push(&n));
+        self.ranges.push([kind, name]);
         Checked {
             file: doc.origin.file.clone(),
             document: doc.origin.document,
@@ -222,13 +221,13 @@ impl CheckedNames {
     }
 
     fn into_checked(self, checked: Vec<Checked>) -> impl Iterator<Item = Checked> {
-        let text = self.text;
+        let names = self.names;
         checked
             .into_iter()
             .zip(self.ranges)
             .map(move |(mut c, [kind, name])| {
-                c.kind = kind.map(|r| text[r].to_owned());
-                c.name = name.map(|r| text[r].to_owned());
+                c.kind = kind.map(|r| names.get(r).to_owned());
+                c.name = name.map(|r| names.get(r).to_owned());
                 c
             })
     }

@@ -250,10 +250,7 @@ fn check_resource(
             .operator
             .effective_for_spec(resource.namespace(), spec, at)
     });
-    let deployment_config = effective
-        .as_mut()
-        .filter(|_| resource.kind == Kind::FlinkDeployment);
-    problems.extend(operator::check(resource, &judge, deployment_config));
+    problems.extend(operator::check(resource, &judge, effective.as_mut()));
     // One value, one finding: the operator's name rule says more than the schema's pattern.
     let name_rule = |p: &Problem| p.rule == Rule::NameInvalid && p.pointer == "/metadata/name";
     if problems.iter().any(name_rule) {

@@ -879,8 +879,9 @@ rules! {
 }
 
 /// A refusal condition of the operator's admission webhook (release 1.15.0, and how earlier
-/// releases differ), as `../shared/reference/flink-facts.md` numbers them. Each is decided by the
-/// rules that name it in `conditions`, or cannot be decided offline, for the reason given here.
+/// releases differ), read from its `DefaultValidator` and `FlinkValidator`, numbered D1-D29,
+/// S1-S11, N1-N4 as the README's condition table lists them. Each is decided by the rules that
+/// name it in `conditions`, or cannot be decided offline, for the reason given here.
 #[derive(Debug)]
 pub struct Condition {
     pub id: &'static str,

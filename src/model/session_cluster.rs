@@ -2,6 +2,7 @@
 //! many files can remember every cluster it has seen.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use crate::model::distribution::marked_ibm;
 use crate::model::flink_config::{FlinkConfig, FlinkLine};
@@ -9,6 +10,7 @@ use crate::model::kind::Kind;
 use crate::model::operator_config::OperatorConfig;
 use crate::model::resource::Resource;
 use crate::model::storage::Storage;
+use crate::packed::Packed;
 use crate::pointer::Lookup;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -61,15 +63,14 @@ impl Extend<SessionCluster> for SessionClusters {
 /// outlive the document read around them and pin its memory (14 MB of 37 over 10,000 documents).
 #[derive(Debug, Default)]
 pub struct ApplicationClusters {
-    text: String,
-    /// Each cluster's namespace (if any) and name, as ranges of `text`.
+    names: Packed,
     entries: Vec<ApplicationCluster>,
 }
 
 #[derive(Debug)]
 struct ApplicationCluster {
-    namespace: Option<std::ops::Range<usize>>,
-    name: std::ops::Range<usize>,
+    namespace: Option<Range<usize>>,
+    name: Range<usize>,
     ibm: bool,
 }
 
@@ -82,13 +83,8 @@ impl ApplicationClusters {
         let Some(name) = resource.name() else {
             return true;
         };
-        let mut put = |part: &str| {
-            let start = self.text.len();
-            self.text.push_str(part);
-            start..self.text.len()
-        };
-        let namespace = resource.namespace().map(&mut put);
-        let name = put(name);
+        let namespace = resource.namespace().map(|ns| self.names.push(ns));
+        let name = self.names.push(name);
         self.entries.push(ApplicationCluster {
             namespace,
             name,
@@ -99,10 +95,10 @@ impl ApplicationClusters {
 
     /// The clusters, as `SessionCluster::of` describes an application cluster.
     pub fn into_clusters(self) -> impl Iterator<Item = SessionCluster> {
-        let text = self.text;
+        let names = self.names;
         self.entries.into_iter().map(move |entry| SessionCluster {
-            name: text[entry.name].to_owned(),
-            namespace: entry.namespace.map(|range| text[range].to_owned()),
+            name: names.get(entry.name).to_owned(),
+            namespace: entry.namespace.map(|range| names.get(range).to_owned()),
             has_job: true,
             config: FlinkConfig::default(),
             storage: Storage::default(),

@@ -12,6 +12,7 @@ use crate::model::blue_green::{self, Colour};
 use crate::model::kind::Kind;
 use crate::model::resource::{Resource, ResourceId, namespaces_agree};
 use crate::model::timestamp::Timestamp;
+use crate::packed::Packed;
 use crate::pointer::Lookup;
 
 /// `status.state`, as the operator writes it.
@@ -105,9 +106,9 @@ impl Field {
 
 #[derive(Debug, Clone, PartialEq, Default)]
 struct Texts {
-    buffer: String,
-    /// Where each `Field` stands in `buffer`, when the document has it as a string.
-    ranges: [Option<std::ops::Range<u32>>; 10],
+    packed: Packed,
+    /// Where each `Field` stands in `packed`, when the document has it as a string.
+    ranges: [Option<std::ops::Range<usize>>; 10],
 }
 
 impl Texts {
@@ -115,21 +116,16 @@ impl Texts {
         let mut texts = Texts::default();
         for field in Field::ALL {
             if let Some(text) = value.at(field.pointer()).and_then(Value::as_str) {
-                let start = texts.buffer.len();
-                texts.buffer.push_str(text);
-                texts.ranges[field as usize] = u32::try_from(start)
-                    .ok()
-                    .zip(u32::try_from(texts.buffer.len()).ok())
-                    .map(|(a, b)| a..b);
+                texts.ranges[field as usize] = Some(texts.packed.push(text));
             }
         }
-        texts.buffer.shrink_to_fit();
+        texts.packed.shrink();
         texts
     }
 
     fn get(&self, field: Field) -> Option<&str> {
         let range = self.ranges[field as usize].clone()?;
-        self.buffer.get(range.start as usize..range.end as usize)
+        Some(self.packed.get(range))
     }
 }
 

@@ -9,6 +9,7 @@ use super::deployment::{self, DeploymentSpec};
 use crate::check::registry::Rule;
 use crate::finding::Problem;
 use crate::model::blue_green::TEMPLATE_SPEC;
+use crate::model::flink_config::FlinkConfig;
 use crate::model::resource::Resource;
 use crate::pointer;
 use crate::pointer::Lookup;
@@ -20,7 +21,9 @@ const OPTIONS: [&str; 3] = [
     "kubernetes.operator.bluegreen.deployment-deletion.delay",
 ];
 
-pub fn check(resource: Resource<'_>, judge: &Judge<'_>) -> Vec<Problem> {
+/// `config`: the template's configuration, the operator's defaults under it, read by the
+/// operator's Flink.
+pub fn check(resource: Resource<'_>, judge: &Judge<'_>, config: &FlinkConfig) -> Vec<Problem> {
     let mut out = Vec::new();
     if let Some(options) = resource
         .value
@@ -61,10 +64,6 @@ pub fn check(resource: Resource<'_>, judge: &Judge<'_>) -> Vec<Problem> {
     }
     let spec = resource.value.at(TEMPLATE_SPEC);
     let namespace = resource.namespace();
-    let config = judge
-        .operator
-        .effective_for_spec(namespace, spec.unwrap_or(&Value::Null), TEMPLATE_SPEC)
-        .read_by(judge.release.flink_line());
     // The green child's name is the longer one: if it is valid, both are.
     let name = resource.name().map(|n| format!("{n}-green"));
     let d = DeploymentSpec {
@@ -75,7 +74,7 @@ pub fn check(resource: Resource<'_>, judge: &Judge<'_>) -> Vec<Problem> {
         namespace,
     };
     out.extend(
-        deployment::check(&d, &config, judge)
+        deployment::check(&d, config, judge)
             .into_iter()
             .map(|mut p| {
                 p.message = format!(

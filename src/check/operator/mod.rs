@@ -31,25 +31,33 @@ pub struct Judge<'a> {
     pub operator: &'a OperatorConfig,
 }
 
-/// Every webhook condition that needs nothing but the resource itself. `effective` is a
-/// FlinkDeployment's configuration, the operator's defaults under its own, computed once for
-/// every family that reads it.
+/// Every webhook condition that needs nothing but the resource itself. `effective` is the
+/// configuration of a FlinkDeployment's spec (a blue/green deployment's template), the operator's
+/// defaults under its own, computed once by the caller for every family that reads it; computed
+/// here when not given.
 pub fn check(
     resource: Resource<'_>,
     judge: &Judge<'_>,
     effective: Option<&mut FlinkConfig>,
 ) -> Vec<Problem> {
+    let mut computed = None;
+    let effective = || -> &mut FlinkConfig {
+        let at = match resource.kind {
+            Kind::FlinkBlueGreenDeployment => crate::model::blue_green::TEMPLATE_SPEC,
+            _ => "/spec",
+        };
+        match effective {
+            Some(config) => config,
+            None => computed.insert(judge.operator.effective_for_spec(
+                resource.namespace(),
+                crate::pointer::Lookup::at(resource.value, at).unwrap_or(&serde_json::Value::Null),
+                at,
+            )),
+        }
+    };
     match resource.kind {
         Kind::FlinkDeployment => {
-            let mut own;
-            let config = match effective {
-                Some(config) => config,
-                None => {
-                    own = judge.operator.effective(resource.value);
-                    &mut own
-                }
-            };
-            let config = config.reread_by(judge.release.flink_line());
+            let config = effective().reread_by(judge.release.flink_line());
             let d = DeploymentSpec {
                 spec: resource.spec(),
                 at: "/spec",
@@ -63,7 +71,10 @@ pub fn check(
         }
         Kind::FlinkSessionJob => session_job::check(resource, judge),
         Kind::FlinkStateSnapshot => snapshot::check(resource),
-        Kind::FlinkBlueGreenDeployment => blue_green::check(resource, judge),
+        Kind::FlinkBlueGreenDeployment => {
+            let config = effective().reread_by(judge.release.flink_line());
+            blue_green::check(resource, judge, config)
+        }
     }
 }
 
