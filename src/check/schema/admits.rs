@@ -3,8 +3,8 @@
 //! Compiling the FlinkDeployment schema is two thirds of a one-file run, and most documents are
 //! valid. The operator's schemas use a dozen keywords (`KEYWORDS` in `schemas.rs`'s tests), simple
 //! enough to walk directly: this walk answers "valid" or "not valid" as `jsonschema` would, or
-//! "unsure" where it does not decide a keyword itself. Only "valid" is trusted; anything else goes
-//! to the compiled validator, whose errors are the findings. The tests hold the walk to
+//! "undecided" where it does not decide a keyword itself. Only "valid" is trusted; anything else
+//! goes to the compiled validator, whose errors are the findings. The tests hold the walk to
 //! `jsonschema` over every fixture, mutations of them, and a fuzz target.
 
 use serde_json::{Map, Number, Value};
