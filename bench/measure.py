@@ -79,13 +79,16 @@ def main():
     # ajv-cli reads one document per file and expands the glob itself; --strict=false lets it
     # read the CRD's x-kubernetes-* keywords, as check-jsonschema does.
     ajv = [AJV, "validate", "--strict=false", "-s", SCHEMA, "-d"]
+    # The floors: what the machine charges before any work, measured in the same rounds.
     a = interleaved({
+        "floor": ["true"],
         "flink-backup": [BIN, "validate", ONE],
         "flink-backup --backup-ready --strict": [BIN, "validate", "--backup-ready", "--strict", ONE],
         "check-jsonschema": [f"{VENV}/check-jsonschema", "--schemafile", SCHEMA, ONE],
         "ajv-cli": [*ajv, ONE],
     }, rounds=20)
     b = interleaved({
+        "floor": ["cat", *many_files],
         "flink-backup": [BIN, "validate", MANY],
         "flink-backup --backup-ready --strict": [BIN, "validate", "--backup-ready", "--strict", MANY],
         "check-jsonschema": [f"{VENV}/check-jsonschema", "--schemafile", SCHEMA, *single_files],
@@ -111,6 +114,7 @@ def main():
          "at most 2.5 ms, at least 100x check-jsonschema"),
         ("", "", f"{ajv_a * 1000:.0f} ms (ajv-cli)", f"{ajv_a / fb_a:.0f}x faster", "at least 300x ajv-cli"),
         ("(a) the same, `--backup-ready --strict`", f"{strict_a * 1000:.1f} ms", "", "", "at most 2.5 ms"),
+        ("(a) floor: a process that does nothing (`true`)", f"{a['floor'][0] * 1000:.1f} ms", "", "", ""),
         (f"(b) validate {documents:,} FlinkDeployments ({len(many_files):,} files; one per file for the peers)",
          f"{fb_b:.3f} s = {rate(fb_b)}", f"{cj_b:.1f} s = {rate(cj_b)} (check-jsonschema)",
          f"{cj_b / fb_b:.0f}x the throughput", "at least 100,000 docs/s"),
@@ -118,6 +122,7 @@ def main():
          "at least 25x ajv-cli"),
         ("(b) the same, `--backup-ready --strict`", f"{strict_b:.3f} s = {rate(strict_b)}", "", "",
          "at least 100,000 docs/s"),
+        ("(b) floor: reading the same files and nothing else (`cat`)", f"{b['floor'][0]:.3f} s", "", "", ""),
         ("(c) restore one pair, whole process", f"{fb_c * 1000:.1f} ms", f"{yq_c * 1000:.0f} ms (yq)",
          f"{yq_c / fb_c:.0f}x faster", "at least 15x"),
         ("(d) peak memory of (b)", f"{b['flink-backup'][1]:.1f} MB",

@@ -51,12 +51,25 @@ impl Lookup for serde_json::Value {
             return Some(self);
         }
         rest.split('/').try_fold(self, |node, segment| match node {
-            serde_json::Value::Object(map) => map.get(segment),
+            serde_json::Value::Object(map) => field(map, segment),
             serde_json::Value::Array(items) => {
                 segment.parse::<usize>().ok().and_then(|i| items.get(i))
             }
             _ => None,
         })
+    }
+}
+
+/// A field of a mapping. Most mappings in a manifest have a handful of fields: comparing the
+/// names (lengths first) is cheaper than hashing the key, which `Map::get` does at any size.
+pub fn field<'m>(
+    map: &'m serde_json::Map<String, serde_json::Value>,
+    name: &str,
+) -> Option<&'m serde_json::Value> {
+    if map.len() <= 8 {
+        map.iter().find(|(k, _)| k.as_str() == name).map(|(_, v)| v)
+    } else {
+        map.get(name)
     }
 }
 
@@ -78,6 +91,21 @@ mod lookup_tests {
             "/a/b~1c/9",
         ] {
             assert_eq!(v.at(p), v.pointer(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn field_agrees_with_map_get_at_every_size() {
+        let mut map = serde_json::Map::new();
+        for size in 0..12 {
+            for name in ["", "k0", "k5", "k10", "k11", "missing", "k"] {
+                assert_eq!(
+                    super::field(&map, name),
+                    map.get(name),
+                    "{size} fields, {name:?}"
+                );
+            }
+            map.insert(format!("k{size}"), json!(size));
         }
     }
 }

@@ -245,8 +245,6 @@ pub fn load_sources(
     load_sources_with(sources, options, Some)
 }
 
-/// Every document, each offered to `keep` as it is read: what `keep` takes (returns `None` for) is
-/// not held, so a caller can boil documents down to what it needs while reading thousands.
 /// What `load_all_boiling` makes of one document: kept whole, or boiled down to a `T`.
 pub enum Kept<T> {
     Whole(Document),
@@ -299,6 +297,8 @@ pub fn load_all_boiling<T: Send>(
     Ok((loaded, boiled))
 }
 
+/// Every document, each offered to `keep` as it is read: what `keep` takes (returns `None` for) is
+/// not held, so a caller can boil documents down to what it needs while reading thousands.
 fn load_sources_with(
     sources: impl IntoIterator<Item = Result<Result<Source, SourceDefect>, UnreadablePath>>,
     options: &ReadOptions,

@@ -246,23 +246,32 @@ impl FlinkConfig {
     }
 }
 
-fn flatten(value: &Value, prefix: &str, at: &str, out: &mut Vec<Entry>) {
+fn flatten(value: &Value, key: &str, at: &str, out: &mut Vec<Entry>) {
+    flatten_into(value, &mut key.to_owned(), &mut at.to_owned(), out);
+}
+
+/// `key` and `at` grow and shrink with the walk: one buffer each, not two strings per level.
+fn flatten_into(value: &Value, key: &mut String, at: &mut String, out: &mut Vec<Entry>) {
     match value {
         Value::Object(map) => {
             for (k, v) in map {
-                let key = if prefix.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{prefix}.{k}")
-                };
-                flatten(v, &key, &pointer::join(at, k), out);
+                let (key_len, at_len) = (key.len(), at.len());
+                if !key.is_empty() {
+                    key.push('.');
+                }
+                key.push_str(k);
+                at.push('/');
+                pointer::push_escaped(at, k);
+                flatten_into(v, key, at, out);
+                key.truncate(key_len);
+                at.truncate(at_len);
             }
         }
         Value::Null => {}
-        leaf if !prefix.is_empty() => out.push(Entry {
-            key: prefix.to_owned(),
+        leaf if !key.is_empty() => out.push(Entry {
+            key: key.clone(),
             value: text(leaf),
-            pointer: at.to_owned(),
+            pointer: at.clone(),
         }),
         _ => {}
     }

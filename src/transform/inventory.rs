@@ -5,6 +5,7 @@
 //! resource; so is a copy that is already the restore form of another (a folder that holds an
 //! earlier output). Copies that differ otherwise are a question only the user can answer.
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::Value;
@@ -73,7 +74,7 @@ pub struct Inventory<'a> {
     /// act on), in input order.
     pub resources: Vec<Located<'a>>,
     /// FlinkStateSnapshots, each once, in input order.
-    pub snapshots: Vec<Snapshot>,
+    pub snapshots: Vec<&'a Snapshot>,
     /// Where each resource that is in the input several times, differently, was read.
     conflicts: HashMap<ResourceId, Vec<Origin>>,
     /// Objects that are not Flink resources, counted by kind.
@@ -296,7 +297,7 @@ impl<'a> Inventory<'a> {
         keys.into_iter()
             .filter_map(|key| self.snapshots_by_job.get(&key))
             .flatten()
-            .map(|&i| &self.snapshots[i])
+            .map(|&i| self.snapshots[i])
     }
 
     /// The snapshots that refer to `target`.
@@ -486,24 +487,23 @@ fn duplicate_keys(doc: &Document, resource: &Resource<'_>) -> Option<Refusal> {
 
 /// Each snapshot once: identical copies are one, copies that differ are a conflict (the first is
 /// kept, to be refused if it is used).
-fn one_snapshot_each(
-    all: &[Snapshot],
+fn one_snapshot_each<'a>(
+    all: &'a [Snapshot],
     conflicts: &mut HashMap<ResourceId, Vec<Origin>>,
-) -> Vec<Snapshot> {
-    let mut first_of: HashMap<ResourceId, usize> = HashMap::new();
-    let mut kept: Vec<Snapshot> = Vec::new();
+) -> Vec<&'a Snapshot> {
+    let mut first_of: HashMap<(Option<&str>, &str), usize> = HashMap::new();
+    let mut kept: Vec<&Snapshot> = Vec::new();
     for snapshot in all {
-        let id = snapshot.id();
-        match first_of.get(&id) {
-            None => {
-                first_of.insert(id, kept.len());
-                kept.push(snapshot.clone());
+        match first_of.entry((snapshot.namespace(), snapshot.name())) {
+            Entry::Vacant(slot) => {
+                slot.insert(kept.len());
+                kept.push(snapshot);
             }
-            Some(&i) if kept[i].fingerprint == snapshot.fingerprint => {}
-            Some(&i) => {
-                let places = conflicts.entry(id).or_default();
+            Entry::Occupied(i) if kept[*i.get()].fingerprint == snapshot.fingerprint => {}
+            Entry::Occupied(i) => {
+                let places = conflicts.entry(snapshot.id()).or_default();
                 if places.is_empty() {
-                    places.extend(kept[i].origin.clone());
+                    places.extend(kept[*i.get()].origin.clone());
                 }
                 places.extend(snapshot.origin.clone());
             }

@@ -47,6 +47,8 @@ pub fn read_stream(text: &str, limits: Limits) -> Read<Vec<LoadedDocument>> {
         at: 0,
         nodes: 0,
         limits,
+        fields: Vec::new(),
+        items: Vec::new(),
     };
     let mut documents = Vec::new();
     // A `---` with nothing after it is an empty document, placed where the next one starts.
@@ -121,10 +123,9 @@ fn lines(src: &str) -> Read<(Vec<Line>, usize)> {
     let mut number = 0;
     while start < text.len() {
         number += 1;
-        let end = line_end(src, start);
-        let line = &text[start..end];
-        let indent = line.iter().take_while(|&&b| b == b' ').count();
-        let rest = &line[indent..];
+        let indent = text[start..].iter().take_while(|&&b| b == b' ').count();
+        let end = line_end(src, start + indent);
+        let rest = &text[start + indent..end];
         if rest.is_empty() || rest[0] == b'#' {
             // blank or comment-only
         } else if indent == 0 && (rest.starts_with(b"---") || rest.starts_with(b"...")) {
@@ -147,9 +148,12 @@ fn lines(src: &str) -> Read<(Vec<Line>, usize)> {
     Ok((out, number))
 }
 
-/// `str::find` looks for one ASCII byte with `memchr`, several bytes at a time.
+/// Manifest lines are short (tens of bytes): a plain scan beats setting up `memchr` per line.
 fn line_end(text: &str, from: usize) -> usize {
-    text[from..].find('\n').map_or(text.len(), |i| from + i)
+    text.as_bytes()[from..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(text.len(), |i| from + i)
 }
 
 /// Every byte printable ASCII or a newline: the common case, checked in blocks the compiler can
@@ -259,6 +263,11 @@ struct Reader<'t> {
     at: usize,
     nodes: usize,
     limits: Limits,
+    /// The fields and items of the collections being read, innermost last: each collection is
+    /// made at its exact size once complete, where growing it entry by entry would leave up to
+    /// half of it unused for as long as the document is held (a restore holds thousands).
+    fields: Vec<(String, Value)>,
+    items: Vec<Value>,
 }
 
 impl Reader<'_> {
@@ -296,7 +305,15 @@ impl Reader<'_> {
     }
 
     fn list(&mut self, indent: usize, depth: usize) -> Read<Value> {
-        let mut items = Vec::new();
+        let first = self.items.len();
+        if let Err(outside) = self.list_items(indent, depth) {
+            self.items.truncate(first);
+            return Err(outside);
+        }
+        Ok(Value::Array(self.items.drain(first..).collect()))
+    }
+
+    fn list_items(&mut self, indent: usize, depth: usize) -> Read<()> {
         while let Some(line) = self.current() {
             if line.indent < indent {
                 break;
@@ -312,16 +329,33 @@ impl Reader<'_> {
             if opens_collection {
                 // `- name: x` and `- - x`: the rest of the line opens a collection, further in.
                 self.lines[self.at] = Line::Content(inner);
-                items.push(self.node(inner.indent, depth + 1)?);
+                let item = self.node(inner.indent, depth + 1)?;
+                self.items.push(item);
             } else {
-                items.push(self.rest_of_line(indent, inner.start, line.end, false, depth)?);
+                let item = self.rest_of_line(indent, inner.start, line.end, false, depth)?;
+                self.items.push(item);
             }
         }
-        Ok(Value::Array(items))
+        Ok(())
     }
 
     fn mapping(&mut self, indent: usize, depth: usize) -> Read<Value> {
-        let mut map = Map::new();
+        let first = self.fields.len();
+        if let Err(outside) = self.mapping_fields(indent, depth) {
+            self.fields.truncate(first);
+            return Err(outside);
+        }
+        let mut map = Map::with_capacity(self.fields.len() - first);
+        for (key, value) in self.fields.drain(first..) {
+            if map.insert(key, value).is_some() {
+                // Duplicates are reported with their positions by the general reader.
+                return Err(OutsideSubset);
+            }
+        }
+        Ok(Value::Object(map))
+    }
+
+    fn mapping_fields(&mut self, indent: usize, depth: usize) -> Read<()> {
         while let Some(line) = self.current() {
             if line.indent < indent {
                 break;
@@ -333,15 +367,9 @@ impl Reader<'_> {
             self.count(1)?;
             let value_start = skip_spaces(self.text, value_at, line.end);
             let value = self.rest_of_line(indent, value_start, line.end, true, depth)?;
-            match map.entry(key) {
-                serde_json::map::Entry::Vacant(slot) => {
-                    slot.insert(value);
-                }
-                // Duplicates are reported with their positions by the general reader.
-                serde_json::map::Entry::Occupied(_) => return Err(OutsideSubset),
-            }
+            self.fields.push((key, value));
         }
-        Ok(Value::Object(map))
+        Ok(())
     }
 
     /// The value that starts at `start` on the current line, after `key:` or `-` in a node

@@ -370,6 +370,7 @@ fn snapshot_filter(
     let named: Vec<&Snapshot> = inventory
         .snapshots
         .iter()
+        .copied()
         .filter(|s| s.name() == name)
         .collect();
     if named.is_empty() {
