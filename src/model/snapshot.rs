@@ -107,25 +107,38 @@ impl Field {
 #[derive(Debug, Clone, PartialEq, Default)]
 struct Texts {
     packed: Packed,
-    /// Where each `Field` stands in `packed`, when the document has it as a string.
-    ranges: [Option<std::ops::Range<usize>>; 10],
+    /// Where each `Field` ends in `packed`. Fields are packed in `Field::ALL` order, each starting
+    /// where the one before ends: ten offsets instead of ten optional ranges, a restore over tens
+    /// of thousands of snapshots keeps 150 bytes less of each.
+    ends: [usize; Field::ALL.len()],
+    /// Which fields the document has as a string, by bit (an empty string is not a missing one).
+    present: u16,
 }
 
 impl Texts {
     fn of(value: &Value) -> Texts {
         let mut texts = Texts::default();
         for field in Field::ALL {
-            if let Some(text) = value.at(field.pointer()).and_then(Value::as_str) {
-                texts.ranges[field as usize] = Some(texts.packed.push(text));
-            }
+            let i = field as usize;
+            texts.ends[i] = match value.at(field.pointer()).and_then(Value::as_str) {
+                Some(text) => {
+                    texts.present |= 1 << i;
+                    texts.packed.push(text).end
+                }
+                None => i.checked_sub(1).map_or(0, |before| texts.ends[before]),
+            };
         }
         texts.packed.shrink();
         texts
     }
 
     fn get(&self, field: Field) -> Option<&str> {
-        let range = self.ranges[field as usize].clone()?;
-        Some(self.packed.get(range))
+        let i = field as usize;
+        if self.present & (1 << i) == 0 {
+            return None;
+        }
+        let start = i.checked_sub(1).map_or(0, |before| self.ends[before]);
+        Some(self.packed.get(start..self.ends[i]))
     }
 }
 
@@ -380,6 +393,33 @@ mod tests {
             json!({"a": 1}),
         ] {
             assert_ne!(fingerprint(&a), fingerprint(&different), "{different}");
+        }
+    }
+
+    #[test]
+    fn every_field_comes_back_as_read_and_a_missing_one_as_none() {
+        // `Texts` finds a field's start at the end of the one before: `ALL` must be in order.
+        assert!(Field::ALL.iter().enumerate().all(|(i, f)| *f as usize == i));
+        let value = json!({
+            "metadata": {"name": "sp-1", "namespace": ""},
+            "spec": {"jobReference": {"kind": "FlinkDeployment", "name": 7}},
+            "status": {"state": "COMPLETED", "path": "s3://b/sp-ä", "error": null},
+        });
+        let texts = Texts::of(&value);
+        let expected = [
+            (Field::Name, Some("sp-1")),
+            (Field::Namespace, Some("")),
+            (Field::JobKind, Some("FlinkDeployment")),
+            (Field::JobName, None),
+            (Field::SpecPath, None),
+            (Field::State, Some("COMPLETED")),
+            (Field::Error, None),
+            (Field::StatusPath, Some("s3://b/sp-ä")),
+            (Field::ResultTimestamp, None),
+            (Field::TriggerTimestamp, None),
+        ];
+        for (field, text) in expected {
+            assert_eq!(texts.get(field), text, "{field:?}");
         }
     }
 }

@@ -144,7 +144,7 @@ impl<'a> RestoredWriter<'a> {
     }
 
     /// The whole output, or why it cannot be written.
-    pub fn finish(mut self, plan: &Plan) -> Result<Written, String> {
+    pub fn finish(mut self, plan: &Plan<'_>) -> Result<Written, String> {
         let all = &plan.resources;
         self.left_out_in_files(plan)?;
         let text = match &self.mode {
@@ -190,7 +190,7 @@ impl<'a> RestoredWriter<'a> {
                 for recorded in &plan.recorded {
                     modifiers
                         .pin(recorded)
-                        .map_err(|why| format!("{}: {why}", recorded.id))?;
+                        .map_err(|why| format!("{}: {why}", recorded.snapshot.id()))?;
                 }
                 let kinds: Vec<Kind> = all.iter().map(|r| r.id.kind).collect();
                 self.notes.extend(velero::advice(
@@ -211,7 +211,7 @@ impl<'a> RestoredWriter<'a> {
 
     /// A file rewritten or diffed still holds what the restore leaves out (a blue/green child):
     /// refuse to write it in place, and say so beside a diff.
-    fn left_out_in_files(&mut self, plan: &Plan) -> Result<(), String> {
+    fn left_out_in_files(&mut self, plan: &Plan<'_>) -> Result<(), String> {
         if plan.left_out.is_empty()
             || !matches!(self.mode, Mode::Diff { .. } | Mode::InPlace { .. })
         {

@@ -285,7 +285,7 @@ impl<'a> Inventory<'a> {
 
     /// The snapshots that name `target`'s kind and name (for a blue/green deployment, its
     /// children's), in any namespace.
-    fn snapshots_named_for(&self, target: &Resource<'_>) -> impl Iterator<Item = &Snapshot> {
+    fn snapshots_named_for(&self, target: &Resource<'_>) -> impl Iterator<Item = &'a Snapshot> {
         let keys: Vec<(Kind, String)> = match (target.kind, target.name()) {
             (_, None) => Vec::new(),
             (Kind::FlinkBlueGreenDeployment, Some(name)) => Colour::BOTH
@@ -301,14 +301,14 @@ impl<'a> Inventory<'a> {
     }
 
     /// The snapshots that refer to `target`.
-    pub fn snapshots_of(&self, target: &Resource<'_>) -> Vec<&Snapshot> {
+    pub fn snapshots_of(&self, target: &Resource<'_>) -> Vec<&'a Snapshot> {
         self.snapshots_named_for(target)
             .filter(|s| s.refers_to(target))
             .collect()
     }
 
     /// Snapshots that name `target`'s kind and name but another namespace: the likely mistake.
-    pub fn snapshots_in_other_namespaces(&self, target: &Resource<'_>) -> Vec<&Snapshot> {
+    pub fn snapshots_in_other_namespaces(&self, target: &Resource<'_>) -> Vec<&'a Snapshot> {
         self.snapshots_named_for(target)
             .filter(|s| !s.refers_to(target))
             .collect()

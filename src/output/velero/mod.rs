@@ -88,7 +88,7 @@ impl Modifiers {
     }
 
     /// The rule that makes the snapshot `recorded` the existing savepoint it recorded.
-    pub fn pin(&mut self, recorded: &Recorded) -> Result<(), String> {
+    pub fn pin(&mut self, recorded: &Recorded<'_>) -> Result<(), String> {
         let savepoint = json!({
             "alreadyExists": true,
             "path": recorded.path,
@@ -96,7 +96,7 @@ impl Modifiers {
         });
         let (key, patches) = if self.options.json_patches {
             let mut ops = Vec::new();
-            if recorded.checkpoint {
+            if recorded.snapshot.is_checkpoint() {
                 ops.push(json_patch_rules::operation(
                     "remove",
                     "/spec/checkpoint",
@@ -119,7 +119,7 @@ impl Modifiers {
             ("patches", Value::Array(ops))
         } else {
             let mut spec = Map::new();
-            if recorded.checkpoint {
+            if recorded.snapshot.is_checkpoint() {
                 spec.insert("checkpoint".into(), Value::Null);
             }
             spec.insert("savepoint".into(), savepoint);
@@ -128,7 +128,7 @@ impl Modifiers {
                 json!([{ "patchData": patch_data(&json!({"spec": spec})) }]),
             )
         };
-        self.push(&recorded.id, key, patches);
+        self.push(&recorded.snapshot.id(), key, patches);
         Ok(())
     }
 

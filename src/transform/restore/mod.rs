@@ -79,12 +79,12 @@ impl Restored {
 }
 
 #[derive(Debug, Default)]
-pub struct Plan {
+pub struct Plan<'a> {
     pub resources: Vec<Restored>,
     /// What was chosen and why, and what to look out for, for stderr.
     pub notes: Vec<String>,
     /// The completed snapshots of the restored targets: the savepoints they record.
-    pub recorded: Vec<Recorded>,
+    pub recorded: Vec<Recorded<'a>>,
     /// Snapshots of the restored targets that record no savepoint (failed, still running), by
     /// where they were read.
     pub unrecorded: Vec<String>,
@@ -93,21 +93,22 @@ pub struct Plan {
     /// Saved resources left out of the output: blue/green children, which their controller
     /// makes.
     pub left_out: Vec<ResourceId>,
-    /// The ids in `recorded`, so a snapshot met twice is recorded once without a linear search.
-    recorded_ids: HashSet<ResourceId>,
+    /// The (namespace, name) of each snapshot in `recorded`, so a snapshot met twice is recorded
+    /// once without a linear search.
+    recorded_ids: HashSet<(Option<&'a str>, &'a str)>,
 }
 
 /// A snapshot that records a savepoint: what makes it that savepoint again when it is restored
-/// without its status (by Velero).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Recorded {
-    pub id: ResourceId,
-    pub path: String,
-    /// Taken as a checkpoint (`spec.checkpoint`).
-    pub checkpoint: bool,
+/// without its status (by Velero). Borrowed: a restore over many backups records tens of
+/// thousands.
+#[derive(Debug, Clone, Copy)]
+pub struct Recorded<'a> {
+    pub snapshot: &'a Snapshot,
+    /// The savepoint it records.
+    pub path: &'a str,
 }
 
-pub fn plan(input: &TransformInput, options: &RestoreOptions) -> Result<Plan, Refused> {
+pub fn plan<'a>(input: &'a TransformInput, options: &RestoreOptions) -> Result<Plan<'a>, Refused> {
     let inventory = Inventory::of(input)?;
     let targets = inventory.select(&options.targets)?;
     if targets.is_empty() {
@@ -536,17 +537,15 @@ fn lone_child(resource: &Resource<'_>, parent: &str) -> Refusal {
 }
 
 /// The snapshots of a restored target: which record a savepoint, which do not.
-fn record(snapshots: &[&Snapshot], plan: &mut Plan) {
-    for snapshot in snapshots {
+fn record<'a>(snapshots: &[&'a Snapshot], plan: &mut Plan<'a>) {
+    for &snapshot in snapshots {
         match snapshot.location() {
             Ok(path) if snapshot.state() == Some(SnapshotState::Completed) => {
-                let id = snapshot.id();
-                if plan.recorded_ids.insert(id.clone()) {
-                    plan.recorded.push(Recorded {
-                        id,
-                        path: path.to_owned(),
-                        checkpoint: snapshot.is_checkpoint(),
-                    });
+                if plan
+                    .recorded_ids
+                    .insert((snapshot.namespace(), snapshot.name()))
+                {
+                    plan.recorded.push(Recorded { snapshot, path });
                 }
             }
             _ => plan.unrecorded.push(format!(
