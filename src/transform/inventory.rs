@@ -499,11 +499,11 @@ fn one_snapshot_each<'a>(
                 slot.insert(kept.len());
                 kept.push(snapshot);
             }
-            Entry::Occupied(i) if kept[*i.get()].fingerprint == snapshot.fingerprint => {}
-            Entry::Occupied(i) => {
+            Entry::Occupied(first) if kept[*first.get()].fingerprint == snapshot.fingerprint => {}
+            Entry::Occupied(first) => {
                 let places = conflicts.entry(snapshot.id()).or_default();
                 if places.is_empty() {
-                    places.extend(kept[*i.get()].origin.clone());
+                    places.extend(kept[*first.get()].origin.clone());
                 }
                 places.extend(snapshot.origin.clone());
             }
