@@ -49,10 +49,10 @@ impl Walk<'_> {
         if node.types != 0 {
             and!(answer, has_type(node.types, value));
         }
-        if let Some(choices) = node.choices {
+        if let Some(choices) = &node.choices {
             and!(answer, one_of(choices, value));
         }
-        if let Some(constant) = node.constant {
+        if let Some(constant) = &node.constant {
             and!(answer, one_of(std::slice::from_ref(constant), value));
         }
         if let Value::String(text) = value {

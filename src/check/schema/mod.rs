@@ -2,6 +2,7 @@
 //! against the chosen operator release.
 
 pub mod admits;
+mod json;
 mod structural;
 mod unknown_fields;
 

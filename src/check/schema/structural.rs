@@ -1,14 +1,17 @@
 //! The operator's schemas as trees, for the walks that do not need the compiled validator: is a
 //! document valid (`admits`), which of its fields would the API server prune (`unknown_fields`).
 //!
-//! Built once per (release, kind) from the embedded JSON: each `$ref` becomes one shared node (the
-//! compiled validator copies the referenced schema at every use), and each object's properties
-//! are sorted, so a lookup is a binary search over `&str`, with no hashing.
+//! Built once per (release, kind) from the embedded JSON (read by `json.rs`, without a
+//! `serde_json::Value`): each `$ref` becomes one shared node (the compiled validator copies the
+//! referenced schema at every use), and each object's properties are sorted, so a lookup is a
+//! binary search over `&str`, with no hashing.
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
+use super::json::{self, Json};
 use crate::model::kind::Kind;
 use crate::model::release::Release;
 use crate::schemas;
@@ -16,9 +19,17 @@ use crate::schemas;
 /// The embedded schema of `kind` at `release`, as a tree; built once, on first use.
 pub fn of(release: Release, kind: Kind) -> &'static Tree {
     const SLOTS: usize = Release::ALL.len() * Kind::ALL.len();
+    static READ: [OnceLock<Json>; SLOTS] = [const { OnceLock::new() }; SLOTS];
     static TREES: [OnceLock<Tree>; SLOTS] = [const { OnceLock::new() }; SLOTS];
-    TREES[release.index() * Kind::ALL.len() + kind.index()]
-        .get_or_init(|| Tree::of(schemas::json(release, kind)))
+    let slot = release.index() * Kind::ALL.len() + kind.index();
+    TREES[slot].get_or_init(|| {
+        let root = READ[slot].get_or_init(|| {
+            schemas::text(release, kind)
+                .and_then(json::parse)
+                .unwrap_or_else(|| Json::of_value(schemas::json(release, kind)))
+        });
+        Tree::of(root)
+    })
 }
 
 pub type Id = u32;
@@ -59,13 +70,13 @@ pub struct Node {
     /// Sorted by key, for binary search.
     pub properties: Vec<(&'static str, Id)>,
     /// `properties` as the schema orders them (for suggestions).
-    pub declared: Option<&'static Map<String, Value>>,
+    pub declared: Option<&'static [(Cow<'static, str>, Json)]>,
     pub additional: Additional,
     pub preserves_unknown: bool,
     pub required: Vec<&'static str>,
     pub items: Option<Id>,
-    pub choices: Option<&'static [Value]>,
-    pub constant: Option<&'static Value>,
+    pub choices: Option<Vec<Value>>,
+    pub constant: Option<Value>,
     pub any_of: Vec<Id>,
     pub pattern: Option<Pattern>,
     pub max_length: Option<u64>,
@@ -79,7 +90,7 @@ pub struct Tree {
 }
 
 impl Tree {
-    fn of(root: &'static Value) -> Tree {
+    fn of(root: &'static Json) -> Tree {
         let mut builder = Builder {
             root,
             nodes: Vec::new(),
@@ -109,7 +120,7 @@ impl Node {
 }
 
 struct Builder {
-    root: &'static Value,
+    root: &'static Json,
     nodes: Vec<Node>,
     /// `$defs` entries built so far (`None` while one is being built: a cycle is left undecided).
     defs: Vec<(&'static str, Option<Id>)>,
@@ -133,7 +144,7 @@ impl Builder {
         (self.nodes.len() - 1) as Id
     }
 
-    fn node(&mut self, schema: &'static Value) -> Id {
+    fn node(&mut self, schema: &'static Json) -> Id {
         if let Some(target) = schema.get("$ref") {
             // A `$ref` stands alone in the generated schemas (the schema tests hold them to it):
             // the node is its target, built once however many places refer to it.
@@ -149,14 +160,14 @@ impl Builder {
         let mut node = Node::default();
         let Some(keywords) = schema.as_object() else {
             // `true` admits everything; `false` (never generated) is left to the validator.
-            node.undecided = schema != &Value::Bool(true);
+            node.undecided = !matches!(schema, Json::Bool(true));
             self.nodes[id as usize] = node;
             return id;
         };
         for (keyword, value) in keywords {
-            match keyword.as_str() {
+            match keyword.as_ref() {
                 "type" => {
-                    node.is_object = value == "object";
+                    node.is_object = value.as_str() == Some("object");
                     match type_bits(value) {
                         Some(bits) => node.types = bits,
                         None => node.undecided = true,
@@ -167,7 +178,7 @@ impl Builder {
                         node.declared = Some(properties);
                         let mut list: Vec<(&'static str, Id)> = properties
                             .iter()
-                            .map(|(k, v)| (k.as_str(), self.node(v)))
+                            .map(|(k, v)| (k.as_ref(), self.node(v)))
                             .collect();
                         list.sort_unstable_by(|a, b| a.0.cmp(b.0));
                         node.properties = list;
@@ -175,25 +186,27 @@ impl Builder {
                     None => node.undecided = true,
                 },
                 "additionalProperties" => match value {
-                    Value::Bool(true) => node.additional = Additional::True,
-                    Value::Bool(false) => node.additional = Additional::Denied,
-                    Value::Object(_) => node.additional = Additional::Schema(self.node(value)),
+                    Json::Bool(true) => node.additional = Additional::True,
+                    Json::Bool(false) => node.additional = Additional::Denied,
+                    Json::Object(_) => node.additional = Additional::Schema(self.node(value)),
                     _ => node.undecided = true,
                 },
                 "required" => match value.as_array() {
-                    Some(names) if names.iter().all(Value::is_string) => {
-                        node.required = names.iter().filter_map(Value::as_str).collect();
+                    Some(names) if names.iter().all(|n| n.as_str().is_some()) => {
+                        node.required = names.iter().filter_map(Json::as_str).collect();
                     }
                     _ => node.undecided = true,
                 },
-                "items" if value.is_object() || value.is_boolean() => {
+                "items" if matches!(value, Json::Object(_) | Json::Bool(_)) => {
                     node.items = Some(self.node(value));
                 }
                 "enum" => match value.as_array() {
-                    Some(choices) => node.choices = Some(choices.as_slice()),
+                    Some(choices) => {
+                        node.choices = Some(choices.iter().map(Json::to_value).collect())
+                    }
                     None => node.undecided = true,
                 },
-                "const" => node.constant = Some(value),
+                "const" => node.constant = Some(value.to_value()),
                 "anyOf" => match value.as_array() {
                     Some(branches) if !branches.is_empty() => {
                         node.any_of = branches.iter().map(|b| self.node(b)).collect();
@@ -212,7 +225,7 @@ impl Builder {
                     None => node.undecided = true,
                 },
                 "x-kubernetes-preserve-unknown-fields" => {
-                    node.preserves_unknown = value == &Value::Bool(true);
+                    node.preserves_unknown = matches!(value, Json::Bool(true));
                 }
                 other if ANNOTATIONS.contains(&other) => {}
                 _ => node.undecided = true,
@@ -223,7 +236,7 @@ impl Builder {
     }
 
     /// `#/$defs/NAME`.
-    fn reference(&mut self, target: &'static Value) -> Option<Id> {
+    fn reference(&mut self, target: &'static Json) -> Option<Id> {
         let name = target.as_str()?.strip_prefix("#/$defs/")?;
         if let Some(&(_, built)) = self.defs.iter().find(|(n, _)| *n == name) {
             return built;
@@ -238,7 +251,7 @@ impl Builder {
     }
 }
 
-fn type_bits(value: &Value) -> Option<u8> {
+fn type_bits(value: &Json) -> Option<u8> {
     let one = |name: &str| match name {
         "object" => Some(OBJECT),
         "array" => Some(ARRAY),
@@ -250,8 +263,8 @@ fn type_bits(value: &Value) -> Option<u8> {
         _ => None,
     };
     match value {
-        Value::String(name) => one(name),
-        Value::Array(names) => names
+        Json::String(name) => one(name),
+        Json::Array(names) => names
             .iter()
             .try_fold(0, |bits, n| Some(bits | one(n.as_str()?)?)),
         _ => None,

@@ -4,7 +4,11 @@
 //! its structural schema does not declare, unless `x-kubernetes-preserve-unknown-fields` covers it.
 //! This walk mirrors that pruning, so `initialSavepointpath` is caught before it silently vanishes.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
+
+use super::json::Json;
 
 use super::structural::{self, Additional, Id, Tree};
 use crate::check::registry::Rule;
@@ -101,9 +105,9 @@ impl<'v> Walk<'v> {
         out
     }
 
-    fn unknown(&mut self, key: &str, known: Option<&Map<String, Value>>) {
+    fn unknown(&mut self, key: &str, known: Option<&[(Cow<'static, str>, Json)]>) {
         let hint = known
-            .and_then(|k| closest(key, k.keys().map(String::as_str)))
+            .and_then(|k| closest(key, k.iter().map(|(name, _)| name.as_ref())))
             .map(|s| format!("; did you mean `{s}`?"))
             .unwrap_or_default();
         let message = format!(
