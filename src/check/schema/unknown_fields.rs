@@ -122,7 +122,6 @@ impl<'v> Walk<'v> {
     }
 }
 
-/// The declared name a typo most likely meant: same letters in another case, or at most two edits.
 #[cfg(test)]
 mod tests {
     use super::*;
