@@ -73,26 +73,10 @@ impl Json {
             }
         }
     }
-
-    /// The same document from a parsed value (owned strings): for text `parse` declines.
-    pub fn of_value(value: &Value) -> Json {
-        match value {
-            Value::Null => Json::Null,
-            Value::Bool(b) => Json::Bool(*b),
-            Value::Number(n) => Json::Number(n.clone()),
-            Value::String(s) => Json::String(Cow::Owned(s.clone())),
-            Value::Array(items) => Json::Array(items.iter().map(Json::of_value).collect()),
-            Value::Object(map) => Json::Object(
-                map.iter()
-                    .map(|(k, v)| (Cow::Owned(k.clone()), Json::of_value(v)))
-                    .collect(),
-            ),
-        }
-    }
 }
 
 /// Reads `text`, which must be one JSON value and nothing else; `None` for anything this reader
-/// does not take (the caller then parses with serde_json).
+/// does not take.
 pub fn parse(text: &'static str) -> Option<Json> {
     let mut reader = Reader { text, at: 0 };
     let value = reader.value(0)?;
