@@ -2,7 +2,12 @@
 
 /// Appends `segment` to a pointer under construction, escaped.
 pub fn push_escaped(out: &mut String, segment: &str) {
-    if !segment.contains(['~', '/']) {
+    // Bytes, not chars (both are ASCII), and no early exit, so the scan vectorises: this runs
+    // for every configuration key of every document.
+    let needs_escape = segment
+        .bytes()
+        .fold(false, |found, b| found | (b == b'~') | (b == b'/'));
+    if !needs_escape {
         out.push_str(segment);
         return;
     }
@@ -39,9 +44,19 @@ mod tests {
 /// in profiles of runs over thousands of documents. Segments here are escaped only when needed.
 pub trait Lookup {
     fn at(&self, pointer: &str) -> Option<&serde_json::Value>;
+
+    /// `Value::get` of a name, by `field`: for the checks that run on every document.
+    fn field(&self, name: &str) -> Option<&serde_json::Value>;
 }
 
 impl Lookup for serde_json::Value {
+    fn field(&self, name: &str) -> Option<&serde_json::Value> {
+        match self {
+            serde_json::Value::Object(map) => field(map, name),
+            _ => None,
+        }
+    }
+
     fn at(&self, pointer: &str) -> Option<&serde_json::Value> {
         if pointer.contains('~') {
             return self.pointer(pointer);

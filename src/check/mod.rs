@@ -144,7 +144,7 @@ pub fn check_session_job_with(
 fn inherited_prerequisites(job: Resource<'_>, cluster: &SessionCluster) -> Vec<Problem> {
     let config = cluster
         .config
-        .overlaid_by(&FlinkConfig::of(job.value), "/spec/deploymentName")
+        .overlaid_by(FlinkConfig::of(job.value), "/spec/deploymentName")
         .read_by(cluster.config.line());
     let setup = StateSetup {
         config: &config,
@@ -261,13 +261,13 @@ fn check_resource(
         problems.extend(backup::snapshot(resource.value));
     }
     if let (Some(at), Some(spec), Some(config)) = (spec_at, spec, effective.as_mut()) {
-        let version = spec.get("flinkVersion").and_then(Value::as_str);
+        let version = spec.field("flinkVersion").and_then(Value::as_str);
         let config = config.reread_by(FlinkLine::of_version(version));
         let configuration = format!("{at}/flinkConfiguration");
         let setup = StateSetup {
             config,
             storage: &Storage::of_spec(spec),
-            missing_at: if spec.get("flinkConfiguration").is_some() {
+            missing_at: if spec.field("flinkConfiguration").is_some() {
                 &configuration
             } else {
                 at

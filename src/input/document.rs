@@ -8,6 +8,7 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use super::{ReadOptions, Source, SourceDefect, UnreadablePath};
+use crate::pointer::Lookup;
 use crate::yaml::{DocumentReader, DuplicateKey, LoadedDocument, Pos, YamlError, read_positions};
 
 /// Where a document came from.
@@ -113,7 +114,7 @@ impl ListShape {
     fn of(value: &Value) -> Option<ListShape> {
         let text = |k: &str| value.get(k).and_then(Value::as_str);
         let (kind, api_version) = (text("kind")?, text("apiVersion")?);
-        if !value.get("items").is_some_and(Value::is_array) {
+        if !value.field("items").is_some_and(Value::is_array) {
             return None;
         }
         if kind == "List" && api_version == "v1" {

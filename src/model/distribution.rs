@@ -10,6 +10,7 @@
 use serde_json::Value;
 
 use crate::model::release::Release;
+use crate::pointer::Lookup;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Distribution {
@@ -59,7 +60,7 @@ impl DistributionSetting {
 
 /// Whether a FlinkDeployment spec carries IBM's licence keys.
 pub fn marked_ibm(spec: Option<&Value>) -> bool {
-    let Some(conf) = spec.and_then(|s| s.get("flinkConfiguration")) else {
+    let Some(conf) = spec.and_then(|s| s.field("flinkConfiguration")) else {
         return false;
     };
     IBM_KEYS.iter().any(|key| {

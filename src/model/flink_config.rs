@@ -168,17 +168,18 @@ impl FlinkConfig {
 
     /// `self` with `top`'s entries taking precedence: a session job's configuration over its
     /// cluster's. Inherited entries live in another document, so they are reported at `inherited_at`.
-    pub fn overlaid_by(&self, top: &FlinkConfig, inherited_at: &str) -> FlinkConfig {
-        let mut entries: Vec<Entry> = self
-            .entries
-            .iter()
-            .filter(|e| top.get(&e.key).is_none())
-            .map(|e| Entry {
-                pointer: inherited_at.to_owned(),
-                ..e.clone()
-            })
-            .collect();
-        entries.extend(top.entries.iter().cloned());
+    pub fn overlaid_by(&self, top: FlinkConfig, inherited_at: &str) -> FlinkConfig {
+        let mut entries: Vec<Entry> = Vec::with_capacity(self.entries.len() + top.entries.len());
+        entries.extend(
+            self.entries
+                .iter()
+                .filter(|e| top.get(&e.key).is_none())
+                .map(|e| Entry {
+                    pointer: inherited_at.to_owned(),
+                    ..e.clone()
+                }),
+        );
+        entries.extend(top.entries);
         FlinkConfig {
             entries,
             line: self.line,
@@ -323,13 +324,18 @@ impl Location {
             }
         });
         // `/a//b` is `/a/b` to every file system Flink writes to.
-        let mut path = String::with_capacity(rest.len());
-        for c in rest.chars() {
-            if !(c == '/' && path.ends_with('/')) {
-                path.push(c);
+        let rest = rest.trim_end_matches('/');
+        let mut path = if rest.as_bytes().windows(2).any(|pair| pair == b"//") {
+            let mut path = String::with_capacity(rest.len());
+            for c in rest.chars() {
+                if !(c == '/' && path.ends_with('/')) {
+                    path.push(c);
+                }
             }
-        }
-        let mut path = path.trim_end_matches('/').to_owned();
+            path
+        } else {
+            rest.to_owned()
+        };
         if path.is_empty() && scheme == "file" {
             path = "/".into();
         }
@@ -433,5 +439,9 @@ mod tests {
         assert!(!a.contains(&Location::parse("s3://a/b")));
         assert!(Location::parse("s3a://bucket/x").is_durable_store());
         assert!(Location::parse("/opt").is_local());
+        for root in ["/", "file:///", "file:/", "///"] {
+            assert_eq!(Location::parse(root).path, "/", "{root}");
+        }
+        assert_eq!(Location::parse("s3://b//x///y/").path, "b/x/y");
     }
 }

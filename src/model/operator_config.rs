@@ -167,7 +167,7 @@ impl OperatorConfig {
         };
         let version = spec.get("flinkVersion").and_then(Value::as_str);
         self.defaults_for(namespace, version)
-            .overlaid_by(&own, reported_at)
+            .overlaid_by(own, reported_at)
     }
 
     /// The operator's allowed jar URI schemes (1.15), lower-cased.

@@ -23,9 +23,9 @@ pub enum Classified<'a> {
 }
 
 pub fn classify(value: &Value) -> Classified<'_> {
-    let kind_name = value.get("kind").and_then(Value::as_str).unwrap_or("");
+    let kind_name = value.field("kind").and_then(Value::as_str).unwrap_or("");
     let api_version = value
-        .get("apiVersion")
+        .field("apiVersion")
         .and_then(Value::as_str)
         .unwrap_or("");
     match Kind::from_name(kind_name) {
@@ -113,11 +113,11 @@ impl<'a> Resource<'a> {
     }
 
     pub fn spec(&self) -> Option<&'a Value> {
-        self.value.get("spec")
+        self.value.field("spec")
     }
 
     pub fn status(&self) -> Option<&'a Value> {
-        self.value.get("status")
+        self.value.field("status")
     }
 
     /// The job: `spec.job`, present in application mode and on every session job; a blue/green

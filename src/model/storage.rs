@@ -54,16 +54,16 @@ pub enum Placement {
 
 impl Storage {
     pub fn of(deployment: &Value) -> Storage {
-        Storage::of_spec(deployment.get("spec").unwrap_or(&Value::Null))
+        Storage::of_spec(deployment.field("spec").unwrap_or(&Value::Null))
     }
 
     /// The pods of a FlinkDeployment spec (a blue/green template's too).
     pub fn of_spec(spec: &Value) -> Storage {
-        let common = spec.get("podTemplate");
+        let common = spec.field("podTemplate");
         let role = |name: &str| {
             let mut pod = PodStorage::default();
             pod.overlay(common);
-            pod.overlay(spec.get(name).and_then(|r| r.get("podTemplate")));
+            pod.overlay(spec.get(name).and_then(|r| r.field("podTemplate")));
             pod
         };
         Storage {
@@ -75,23 +75,23 @@ impl Storage {
 
 impl PodStorage {
     fn overlay(&mut self, template: Option<&Value>) {
-        let Some(spec) = template.and_then(|t| t.get("spec")) else {
+        let Some(spec) = template.and_then(|t| t.field("spec")) else {
             return;
         };
-        let containers = spec.get("containers").and_then(Value::as_array);
+        let containers = spec.field("containers").and_then(Value::as_array);
         for container in containers.into_iter().flatten() {
-            if container.get("name").and_then(Value::as_str) != Some(MAIN_CONTAINER) {
+            if container.field("name").and_then(Value::as_str) != Some(MAIN_CONTAINER) {
                 continue;
             }
             for m in container
-                .get("volumeMounts")
+                .field("volumeMounts")
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
             {
                 let (Some(path), Some(volume)) = (
-                    m.get("mountPath").and_then(Value::as_str),
-                    m.get("name").and_then(Value::as_str),
+                    m.field("mountPath").and_then(Value::as_str),
+                    m.field("name").and_then(Value::as_str),
                 ) else {
                     continue;
                 };
@@ -103,12 +103,12 @@ impl PodStorage {
             }
         }
         for v in spec
-            .get("volumes")
+            .field("volumes")
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
         {
-            let Some(name) = v.get("name").and_then(Value::as_str) else {
+            let Some(name) = v.field("name").and_then(Value::as_str) else {
                 continue;
             };
             let kind = v

@@ -207,24 +207,30 @@ fn key_at(src: &str, line: ContentLine) -> Read<Option<KeyAt>> {
         | b'>' | b'%' | b'@' | b'`' => Err(OutsideSubset),
         // `- x` is a list entry, found before a key is looked for; `-x` is plain.
         _ => {
+            // Only `:` and `#` can end a plain key: find them without looking at each byte twice.
             let mut j = s;
-            while j < line.end {
-                match text[j] {
-                    b':' if j + 1 == line.end || matches!(text[j + 1], b' ' | b'\t') => {
-                        let raw = src[s..j].trim_end_matches(' ');
-                        // Merge keys and the implicit-key length limit: the general reader's.
-                        if raw == "<<" || j - s > 1024 {
-                            return Err(OutsideSubset);
-                        }
-                        return Ok(Some(KeyAt {
-                            quoted: None,
-                            span: s..s + raw.len(),
-                            value_at: j + 1,
-                        }));
+            while let Some(offset) = text[j..line.end]
+                .iter()
+                .position(|&b| b == b':' || b == b'#')
+            {
+                j += offset;
+                if text[j] == b'#' {
+                    if text[j - 1] == b' ' {
+                        return Ok(None);
                     }
-                    b'#' if text[j - 1] == b' ' => return Ok(None),
-                    _ => j += 1,
+                } else if j + 1 == line.end || matches!(text[j + 1], b' ' | b'\t') {
+                    let raw = src[s..j].trim_end_matches(' ');
+                    // Merge keys and the implicit-key length limit: the general reader's.
+                    if raw == "<<" || j - s > 1024 {
+                        return Err(OutsideSubset);
+                    }
+                    return Ok(Some(KeyAt {
+                        quoted: None,
+                        span: s..s + raw.len(),
+                        value_at: j + 1,
+                    }));
                 }
+                j += 1;
             }
             Ok(None)
         }
@@ -655,11 +661,21 @@ fn is_word(raw: &str) -> bool {
     const WORDS: &[&str] = &["y", "n", "yes", "no", "true", "false", "on", "off", "null"];
     let bytes = raw.as_bytes();
     bytes.first().is_some_and(u8::is_ascii_alphabetic)
-        && bytes
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'/'))
+        && bytes.iter().all(|&b| WORD_BYTE[usize::from(b)])
         && !(raw.len() <= 5 && WORDS.iter().any(|w| w.eq_ignore_ascii_case(raw)))
 }
+
+/// The bytes of a word, as a table: one load per byte where the comparisons took five.
+const WORD_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-' | b'/');
+        b += 1;
+    }
+    table
+};
 
 /// A quoted scalar opening at `start` and closing on the same line: its content and the offset
 /// after the closing quote. Double-quoted escapes are left to the general reader.

@@ -10,6 +10,7 @@ use crate::finding::Problem;
 use crate::model::distribution::Distribution;
 use crate::model::flink_config::FlinkConfig;
 use crate::model::memory;
+use crate::pointer::Lookup;
 
 /// A FlinkDeployment spec and who it will be.
 pub struct DeploymentSpec<'a> {
@@ -126,7 +127,7 @@ pub fn check(d: &DeploymentSpec<'_>, config: &FlinkConfig, judge: &Judge<'_>) ->
         ));
     }
     if let Some(ingress) = field("ingress") {
-        match ingress.get("template").and_then(Value::as_str) {
+        match ingress.field("template").and_then(Value::as_str) {
             None => out.push(Problem::new(
                 Rule::IngressTemplateMissing,
                 at("ingress"),
@@ -168,8 +169,8 @@ pub fn check(d: &DeploymentSpec<'_>, config: &FlinkConfig, judge: &Judge<'_>) ->
     }
     if let Some(job_spec) = field("job").filter(|j| j.is_object()) {
         let tm_replicas = spec
-            .and_then(|s| s.get("taskManager"))
-            .and_then(|tm| tm.get("replicas"))
+            .and_then(|s| s.field("taskManager"))
+            .and_then(|tm| tm.field("replicas"))
             .filter(|r| !r.is_null())
             .map(|r| (r, at("taskManager/replicas")));
         job::check(job_spec, &at("job"), tm_replicas, config, "", &mut out);
@@ -191,7 +192,7 @@ pub fn check(d: &DeploymentSpec<'_>, config: &FlinkConfig, judge: &Judge<'_>) ->
 fn roles(d: &DeploymentSpec<'_>, config: &FlinkConfig, ha: bool, out: &mut Vec<Problem>) {
     let has_job = d
         .spec
-        .and_then(|s| s.get("job"))
+        .and_then(|s| s.field("job"))
         .is_some_and(Value::is_object);
     for (role, label, derive) in [
         (
@@ -204,10 +205,10 @@ fn roles(d: &DeploymentSpec<'_>, config: &FlinkConfig, ha: bool, out: &mut Vec<P
         let role_at = format!("{}/{role}", d.at);
         let spec = d.spec.and_then(|s| s.get(role)).filter(|r| !r.is_null());
         let resource = spec
-            .and_then(|s| s.get("resource"))
+            .and_then(|s| s.field("resource"))
             .filter(|r| !r.is_null());
         let memory = resource
-            .and_then(|r| r.get("memory"))
+            .and_then(|r| r.field("memory"))
             .filter(|m| !m.is_null());
         let memory_text = memory.and_then(Value::as_str);
         if memory_text.is_none_or(|m| m.trim().is_empty()) {
@@ -237,7 +238,7 @@ fn roles(d: &DeploymentSpec<'_>, config: &FlinkConfig, ha: bool, out: &mut Vec<P
             }
         }
         if let Some(storage) = resource
-            .and_then(|r| r.get("ephemeralStorage"))
+            .and_then(|r| r.field("ephemeralStorage"))
             .and_then(Value::as_str)
         {
             if let Some(why) = memory::ephemeral_storage_problem(storage) {
@@ -249,7 +250,7 @@ fn roles(d: &DeploymentSpec<'_>, config: &FlinkConfig, ha: bool, out: &mut Vec<P
             }
         }
         let replicas = spec
-            .and_then(|s| s.get("replicas"))
+            .and_then(|s| s.field("replicas"))
             .filter(|r| !r.is_null());
         let replicas_at = format!("{role_at}/replicas");
         let count = replicas.and_then(Value::as_f64);

@@ -67,7 +67,7 @@ pub fn check_with_cluster(
     }
     let config = cluster
         .config
-        .overlaid_by(&FlinkConfig::of(job.value), "/spec/deploymentName")
+        .overlaid_by(FlinkConfig::of(job.value), "/spec/deploymentName")
         .read_by(judge.release.flink_line());
     let mut out = Vec::new();
     if let Some(job_spec) = job.job() {

@@ -3,8 +3,9 @@
 //!
 //! Built once per (release, kind) from the embedded JSON (read by `json.rs`, without a
 //! `serde_json::Value`): each `$ref` becomes one shared node (the compiled validator copies the
-//! referenced schema at every use), and each object's properties are sorted, so a lookup is a
-//! binary search over `&str`, with no hashing.
+//! referenced schema at every use), and each object's properties are sorted by length and then
+//! bytes, so a lookup is a binary search with no hashing, most of whose steps compare two lengths
+//! and never reach the bytes.
 
 use std::borrow::Cow;
 use std::sync::OnceLock;
@@ -67,7 +68,7 @@ pub struct Node {
     pub types: u8,
     /// `type: object` exactly (what makes an undeclared field unknown even without properties).
     pub is_object: bool,
-    /// Sorted by key, for binary search.
+    /// Sorted by `lookup_order`, for binary search.
     pub properties: Vec<(&'static str, Id)>,
     /// `properties` as the schema orders them (for suggestions).
     pub declared: Option<&'static [(Cow<'static, str>, Json)]>,
@@ -113,10 +114,16 @@ impl Node {
     /// The schema of a declared property.
     pub fn property(&self, key: &str) -> Option<Id> {
         self.properties
-            .binary_search_by(|(k, _)| (*k).cmp(key))
+            .binary_search_by(|(k, _)| lookup_order(k, key))
             .ok()
             .map(|i| self.properties[i].1)
     }
+}
+
+/// Shorter names first: the profile had a third of a document's checks in comparing names byte by
+/// byte, and names of different lengths need no bytes compared.
+fn lookup_order(a: &str, b: &str) -> std::cmp::Ordering {
+    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
 }
 
 struct Builder {
@@ -180,7 +187,7 @@ impl Builder {
                             .iter()
                             .map(|(k, v)| (k.as_ref(), self.node(v)))
                             .collect();
-                        list.sort_unstable_by(|a, b| a.0.cmp(b.0));
+                        list.sort_unstable_by(|a, b| lookup_order(a.0, b.0));
                         node.properties = list;
                     }
                     None => node.undecided = true,

@@ -82,7 +82,7 @@ impl Restoring<'_> {
         let config = operator.effective_for_spec(self.namespace(), spec, at);
         let config = match (self.kind, self.cluster) {
             (Kind::FlinkSessionJob, Some(_)) => {
-                config.overlaid_by(&FlinkConfig::of(self.restored), "/spec/deploymentName")
+                config.overlaid_by(FlinkConfig::of(self.restored), "/spec/deploymentName")
             }
             _ => config,
         };
