@@ -148,12 +148,27 @@ fn lines(src: &str) -> Read<(Vec<Line>, usize)> {
     Ok((out, number))
 }
 
-/// Manifest lines are short (tens of bytes): a plain scan beats setting up `memchr` per line.
+/// Manifest lines are short (tens of bytes), too short to set up `memchr` for each: sixteen bytes
+/// are compared at once into a mask (the compiler makes it one vector compare), then the rest.
 fn line_end(text: &str, from: usize) -> usize {
-    text.as_bytes()[from..]
+    let bytes = &text.as_bytes()[from..];
+    let mut chunks = bytes.chunks_exact(16);
+    let mut offset = from;
+    for chunk in &mut chunks {
+        let newlines = chunk
+            .iter()
+            .enumerate()
+            .fold(0u16, |mask, (i, &b)| mask | (u16::from(b == b'\n') << i));
+        if newlines != 0 {
+            return offset + newlines.trailing_zeros() as usize;
+        }
+        offset += 16;
+    }
+    chunks
+        .remainder()
         .iter()
         .position(|&b| b == b'\n')
-        .map_or(text.len(), |i| from + i)
+        .map_or(text.len(), |i| offset + i)
 }
 
 /// Every byte printable ASCII or a newline: the common case, checked in blocks the compiler can
@@ -982,5 +997,35 @@ fn scalar(span: std::ops::Range<usize>, quote: u8) -> Node {
         shape: Shape::Scalar { style },
         anchored: false,
         aliased: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::line_end;
+
+    #[test]
+    fn line_end_finds_the_first_newline_at_every_offset() {
+        // Newlines before, on and after the 16-byte boundaries of the masked scan.
+        for len in 0..70 {
+            for newline in (0..len).chain([usize::MAX]) {
+                let text: String = (0..len)
+                    .map(|i| {
+                        if i == newline || i == len - 1 && i > newline {
+                            '\n'
+                        } else {
+                            'a'
+                        }
+                    })
+                    .collect();
+                for from in 0..=len.min(20) {
+                    let expected = text.as_bytes()[from..]
+                        .iter()
+                        .position(|&b| b == b'\n')
+                        .map_or(text.len(), |i| from + i);
+                    assert_eq!(line_end(&text, from), expected, "{text:?} from {from}");
+                }
+            }
+        }
     }
 }
