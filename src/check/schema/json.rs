@@ -75,13 +75,27 @@ impl Json {
     }
 }
 
+/// A JSON value, and how many objects and booleans it holds (itself included): the schema tree
+/// builder makes a node of each at most.
+pub struct Counted {
+    pub json: Json,
+    pub objects_and_booleans: usize,
+}
+
 /// Reads `text`, which must be one JSON value and nothing else; `None` for anything this reader
 /// does not take.
-pub fn parse(text: &'static str) -> Option<Json> {
-    let mut reader = Reader { text, at: 0 };
+pub fn parse(text: &'static str) -> Option<Counted> {
+    let mut reader = Reader {
+        text,
+        at: 0,
+        objects_and_booleans: 0,
+    };
     let value = reader.value(0)?;
     reader.skip_spaces();
-    (reader.at == text.len()).then_some(value)
+    (reader.at == text.len()).then_some(Counted {
+        json: value,
+        objects_and_booleans: reader.objects_and_booleans,
+    })
 }
 
 /// Deeper than any generated schema; keeps the recursion bounded.
@@ -90,6 +104,7 @@ const MAX_DEPTH: usize = 64;
 struct Reader {
     text: &'static str,
     at: usize,
+    objects_and_booleans: usize,
 }
 
 impl Reader {
@@ -117,8 +132,14 @@ impl Reader {
             b'{' => self.object(depth),
             b'[' => self.array(depth),
             b'"' => self.string().map(Json::String),
-            b't' => self.word("true", Json::Bool(true)),
-            b'f' => self.word("false", Json::Bool(false)),
+            b't' => {
+                self.objects_and_booleans += 1;
+                self.word("true", Json::Bool(true))
+            }
+            b'f' => {
+                self.objects_and_booleans += 1;
+                self.word("false", Json::Bool(false))
+            }
             b'n' => self.word("null", Json::Null),
             _ => self.number(),
         }
@@ -126,6 +147,7 @@ impl Reader {
 
     fn object(&mut self, depth: usize) -> Option<Json> {
         self.at += 1;
+        self.objects_and_booleans += 1;
         let mut fields = Vec::new();
         if self.eat(b'}').is_some() {
             return Some(Json::Object(fields));
@@ -213,6 +235,10 @@ mod tests {
     use crate::model::kind::Kind;
     use crate::model::release::Release;
     use crate::schemas;
+
+    fn parse(text: &'static str) -> Option<Json> {
+        super::parse(text).map(|read| read.json)
+    }
 
     #[test]
     fn every_embedded_schema_reads_as_serde_json_reads_it() {
