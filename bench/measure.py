@@ -57,9 +57,21 @@ def interleaved(commands, rounds):
         for name in names:
             results[name].append(run(commands[name]))
     return {
-        name: (statistics.median(t for t, _ in r), max(m for _, m in r))
+        name: (statistics.median(t for t, _ in r), max(m for _, m in r), quartiles([t for t, _ in r]))
         for name, r in results.items()
     }
+
+
+def quartiles(times):
+    """The middle half of the runs (first to third quartile): on a shared VM the spread says how
+    far one median can be trusted."""
+    q1, _, q3 = statistics.quantiles(times, n=4)
+    return q1, q3
+
+
+def spread_ms(result):
+    q1, q3 = result[2]
+    return f"{result[0] * 1000:.1f} ms (middle half {q1 * 1000:.1f}-{q3 * 1000:.1f})"
 
 
 def machine():
@@ -105,16 +117,17 @@ def main():
 
     fb_a, cj_a, ajv_a = (a[k][0] for k in ("flink-backup", "check-jsonschema", "ajv-cli"))
     fb_b, cj_b, ajv_b = (b[k][0] for k in ("flink-backup", "check-jsonschema", "ajv-cli"))
-    strict_a, strict_b = a["flink-backup --backup-ready --strict"][0], b["flink-backup --backup-ready --strict"][0]
+    strict_b = b["flink-backup --backup-ready --strict"][0]
     fb_c, yq_c = c["flink-backup"][0], c["yq"][0]
     rate = lambda seconds: f"{documents / seconds:,.0f} docs/s"
     rows = [
-        ("(a) validate one file, whole process", f"{fb_a * 1000:.1f} ms",
+        ("(a) validate one file, whole process", spread_ms(a["flink-backup"]),
          f"{cj_a * 1000:.0f} ms (check-jsonschema)", f"{cj_a / fb_a:.0f}x faster",
          "at most 2.5 ms, at least 100x check-jsonschema"),
         ("", "", f"{ajv_a * 1000:.0f} ms (ajv-cli)", f"{ajv_a / fb_a:.0f}x faster", "at least 300x ajv-cli"),
-        ("(a) the same, `--backup-ready --strict`", f"{strict_a * 1000:.1f} ms", "", "", "at most 2.5 ms"),
-        ("(a) floor: a process that does nothing (`true`)", f"{a['floor'][0] * 1000:.1f} ms", "", "", ""),
+        ("(a) the same, `--backup-ready --strict`", spread_ms(a["flink-backup --backup-ready --strict"]),
+         "", "", "at most 2.5 ms"),
+        ("(a) floor: a process that does nothing (`true`)", spread_ms(a["floor"]), "", "", ""),
         (f"(b) validate {documents:,} FlinkDeployments ({len(many_files):,} files; one per file for the peers)",
          f"{fb_b:.3f} s = {rate(fb_b)}", f"{cj_b:.1f} s = {rate(cj_b)} (check-jsonschema)",
          f"{cj_b / fb_b:.0f}x the throughput", "at least 100,000 docs/s"),
@@ -123,21 +136,22 @@ def main():
         ("(b) the same, `--backup-ready --strict`", f"{strict_b:.3f} s = {rate(strict_b)}", "", "",
          "at least 100,000 docs/s"),
         ("(b) floor: reading the same files and nothing else (`cat`)", f"{b['floor'][0]:.3f} s", "", "", ""),
-        ("(c) restore one pair, whole process", f"{fb_c * 1000:.1f} ms", f"{yq_c * 1000:.0f} ms (yq)",
+        ("(c) restore one pair, whole process", spread_ms(c["flink-backup"]), f"{yq_c * 1000:.0f} ms (yq)",
          f"{yq_c / fb_c:.0f}x faster", "at least 15x"),
         ("(d) peak memory of (b)", f"{b['flink-backup'][1]:.1f} MB",
          f"{b['check-jsonschema'][1]:.0f} MB (check-jsonschema), {b['ajv-cli'][1]:.0f} MB (ajv-cli)",
          "", "at most 30 MB"),
     ]
     for scale in RESTORE_AT_SCALE:
-        seconds, peak = e[f"{scale}x"]
+        seconds, peak, _ = e[f"{scale}x"]
         rows.append((
             f"(e) restore at scale, {scale}x: {3000 * scale:,} targets, {30000 * scale:,} snapshots",
             f"{seconds:.2f} s, {peak:.0f} MB", "", f"{seconds / e['1x'][0]:.1f}x the time of 1x",
             "1x: under 0.5 s and 150 MB; linear",
         ))
     print(f"Measured {datetime.date.today().isoformat()} on {machine()}, with `bench/compare.sh`;")
-    print("median wall time of interleaved runs (20 for a and c, 3 for b, 5 for e).\n")
+    print("median wall time of interleaved runs (20 for a and c, 3 for b, 5 for e); for one process,")
+    print("the middle half of the runs too.\n")
     print("| comparison | flink-backup | today's tool | ratio | target |")
     print("|---|---|---|---|---|")
     for row in rows:
