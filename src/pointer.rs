@@ -2,8 +2,8 @@
 
 /// Appends `segment` to a pointer under construction, escaped.
 pub fn push_escaped(out: &mut String, segment: &str) {
-    // Bytes, not chars (both are ASCII), and no early exit, so the scan vectorises: this runs
-    // for every configuration key of every document.
+    // Bytes, not chars (both are ASCII), and no branch per byte: this runs for every
+    // configuration key of every document.
     let needs_escape = segment
         .bytes()
         .fold(false, |found, b| found | (b == b'~') | (b == b'/'));

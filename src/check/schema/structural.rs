@@ -121,8 +121,8 @@ impl Node {
     }
 }
 
-/// Shorter names first: the profile had a third of a document's checks in comparing names byte by
-/// byte, and names of different lengths need no bytes compared.
+/// Shorter names first: comparing names byte by byte was a fifth of a validation run over
+/// thousands of documents, and names of different lengths need no bytes compared.
 fn lookup_order(a: &str, b: &str) -> std::cmp::Ordering {
     a.len().cmp(&b.len()).then_with(|| a.cmp(b))
 }
