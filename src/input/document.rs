@@ -112,7 +112,7 @@ enum ListShape {
 
 impl ListShape {
     fn of(value: &Value) -> Option<ListShape> {
-        let text = |k: &str| value.get(k).and_then(Value::as_str);
+        let text = |k: &str| value.field(k).and_then(Value::as_str);
         let (kind, api_version) = (text("kind")?, text("apiVersion")?);
         if !value.field("items").is_some_and(Value::is_array) {
             return None;

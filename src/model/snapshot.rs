@@ -167,6 +167,12 @@ impl Snapshot {
         self.texts.get(Field::Namespace)
     }
 
+    /// `id` without the kind (always FlinkStateSnapshot) and without copying: for the sets that
+    /// meet tens of thousands of snapshots.
+    pub fn key(&self) -> (Option<&str>, &str) {
+        (self.namespace(), self.name())
+    }
+
     pub fn id(&self) -> ResourceId {
         ResourceId::new(Kind::FlinkStateSnapshot, self.namespace(), self.name())
     }

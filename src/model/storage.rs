@@ -63,7 +63,7 @@ impl Storage {
         let role = |name: &str| {
             let mut pod = PodStorage::default();
             pod.overlay(common);
-            pod.overlay(spec.get(name).and_then(|r| r.field("podTemplate")));
+            pod.overlay(spec.field(name).and_then(|r| r.field("podTemplate")));
             pod
         };
         Storage {

@@ -494,7 +494,7 @@ fn one_snapshot_each<'a>(
     let mut first_of: HashMap<(Option<&str>, &str), usize> = HashMap::new();
     let mut kept: Vec<&Snapshot> = Vec::new();
     for snapshot in all {
-        match first_of.entry((snapshot.namespace(), snapshot.name())) {
+        match first_of.entry(snapshot.key()) {
             Entry::Vacant(slot) => {
                 slot.insert(kept.len());
                 kept.push(snapshot);

@@ -40,7 +40,7 @@ pub fn check(d: &DeploymentSpec<'_>, config: &FlinkConfig, judge: &Judge<'_>) ->
     let mut out = Vec::new();
     let at = |field: &str| format!("{}/{field}", d.at);
     let spec = d.spec;
-    let field = |name: &str| spec.and_then(|s| s.get(name)).filter(|v| !v.is_null());
+    let field = |name: &str| spec.and_then(|s| s.field(name)).filter(|v| !v.is_null());
     if let Some(name) = &d.name {
         if let Some(problem) = name_problem(name, d.name_at) {
             out.push(problem);
@@ -203,7 +203,7 @@ fn roles(d: &DeploymentSpec<'_>, config: &FlinkConfig, ha: bool, out: &mut Vec<P
         ("taskManager", "TaskManager", memory::taskmanager_problem),
     ] {
         let role_at = format!("{}/{role}", d.at);
-        let spec = d.spec.and_then(|s| s.get(role)).filter(|r| !r.is_null());
+        let spec = d.spec.and_then(|s| s.field(role)).filter(|r| !r.is_null());
         let resource = spec
             .and_then(|s| s.field("resource"))
             .filter(|r| !r.is_null());

@@ -9,7 +9,6 @@ use std::borrow::Cow;
 use serde_json::{Map, Value};
 
 use super::json::Json;
-
 use super::structural::{self, Additional, Id, Tree};
 use crate::check::registry::Rule;
 use crate::finding::Problem;

@@ -93,7 +93,7 @@ pub struct Plan<'a> {
     /// Saved resources left out of the output: blue/green children, which their controller
     /// makes.
     pub left_out: Vec<ResourceId>,
-    /// The (namespace, name) of each snapshot in `recorded`, so a snapshot met twice is recorded
+    /// The `Snapshot::key` of each snapshot in `recorded`, so a snapshot met twice is recorded
     /// once without a linear search.
     recorded_ids: HashSet<(Option<&'a str>, &'a str)>,
 }
@@ -541,10 +541,7 @@ fn record<'a>(snapshots: &[&'a Snapshot], plan: &mut Plan<'a>) {
     for &snapshot in snapshots {
         match snapshot.location() {
             Ok(path) if snapshot.state() == Some(SnapshotState::Completed) => {
-                if plan
-                    .recorded_ids
-                    .insert((snapshot.namespace(), snapshot.name()))
-                {
+                if plan.recorded_ids.insert(snapshot.key()) {
                     plan.recorded.push(Recorded { snapshot, path });
                 }
             }
