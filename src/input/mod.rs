@@ -92,18 +92,30 @@ fn walk_dir(dir: &Path, out: &mut Vec<InputPath>) -> Result<(), UnreadablePath> 
         path: dir.display().to_string(),
         reason: e.to_string(),
     };
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+    // The directory listing says which entries are directories: asking the file system again for
+    // each (a `stat` per file, before any file is checked) is left to symbolic links.
+    let mut entries: Vec<(PathBuf, bool)> = std::fs::read_dir(dir)
         .map_err(unreadable)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<Result<_, _>>()
+        .map(|e| {
+            let e = e?;
+            let kind = e.file_type()?;
+            let path = e.path();
+            let is_dir = if kind.is_symlink() {
+                path.is_dir()
+            } else {
+                kind.is_dir()
+            };
+            Ok((path, is_dir))
+        })
+        .collect::<Result<_, std::io::Error>>()
         .map_err(unreadable)?;
     entries.sort();
-    for entry in entries {
+    for (entry, is_dir) in entries {
         let name = entry.file_name().and_then(|n| n.to_str()).unwrap_or("");
         if name.starts_with('.') {
             continue;
         }
-        if entry.is_dir() {
+        if is_dir {
             walk_dir(&entry, out)?;
         } else if is_manifest_name(name) {
             out.push(InputPath::File(entry));
@@ -148,9 +160,8 @@ pub fn read_source(path: &InputPath) -> Result<Result<Source, SourceDefect>, Unr
     let mut bytes = Vec::new();
     let read = match path {
         InputPath::Stdin => stdin_bytes().map(|b| bytes.extend_from_slice(b)),
-        InputPath::File(p) => {
-            std::fs::File::open(p).and_then(|mut f| f.read_to_end(&mut bytes).map(|_| ()))
-        }
+        // `fs::read` sizes the buffer from the file's metadata, without `read_to_end`'s seek.
+        InputPath::File(p) => std::fs::read(p).map(|read| bytes = read),
     };
     read.map_err(|e| UnreadablePath {
         path: name.to_string(),
@@ -275,5 +286,52 @@ impl Default for ReadOptions {
             limits: Limits::default(),
             max_document_size: DEFAULT_MAX_DOCUMENT_SIZE,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_directory_expands_to_its_manifests_sorted_through_subdirectories_and_links() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path();
+        for file in [
+            "b.yml",
+            "a.yaml",
+            "c.txt",
+            ".hidden.yaml",
+            "E.YAML",
+            "sub/d.json",
+        ] {
+            let path = dir.join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "{}").unwrap();
+        }
+        std::fs::create_dir(dir.join(".git")).unwrap();
+        std::fs::write(dir.join(".git/x.yaml"), "{}").unwrap();
+        std::os::unix::fs::symlink(dir.join("sub"), dir.join("linked")).unwrap();
+        std::os::unix::fs::symlink(dir.join("a.yaml"), dir.join("z.yaml")).unwrap();
+        let found: Vec<String> = expand_paths(&[dir.to_path_buf()])
+            .unwrap()
+            .iter()
+            .map(|p| match p {
+                InputPath::File(path) => path.strip_prefix(dir).unwrap().display().to_string(),
+                InputPath::Stdin => "-".to_owned(),
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "E.YAML",
+                "a.yaml",
+                "b.yml",
+                "linked/d.json",
+                "sub/d.json",
+                "z.yaml"
+            ]
+        );
     }
 }
