@@ -120,24 +120,26 @@ def main():
     strict_b = b["flink-backup --backup-ready --strict"][0]
     fb_c, yq_c = c["flink-backup"][0], c["yq"][0]
     rate = lambda seconds: f"{documents / seconds:,.0f} docs/s"
+    # A ratio near its target is shown with a decimal: 24.9x rounded to 25x would read as met.
+    times = lambda slow, fast: f"{slow / fast:.0f}x" if slow / fast >= 100 else f"{slow / fast:.1f}x"
     rows = [
         ("(a) validate one file, whole process", spread_ms(a["flink-backup"]),
-         f"{cj_a * 1000:.0f} ms (check-jsonschema)", f"{cj_a / fb_a:.0f}x faster",
+         f"{cj_a * 1000:.0f} ms (check-jsonschema)", f"{times(cj_a, fb_a)} faster",
          "at most 2.5 ms, at least 100x check-jsonschema"),
-        ("", "", f"{ajv_a * 1000:.0f} ms (ajv-cli)", f"{ajv_a / fb_a:.0f}x faster", "at least 300x ajv-cli"),
+        ("", "", f"{ajv_a * 1000:.0f} ms (ajv-cli)", f"{times(ajv_a, fb_a)} faster", "at least 300x ajv-cli"),
         ("(a) the same, `--backup-ready --strict`", spread_ms(a["flink-backup --backup-ready --strict"]),
          "", "", "at most 2.5 ms"),
         ("(a) floor: a process that does nothing (`true`)", spread_ms(a["floor"]), "", "", ""),
         (f"(b) validate {documents:,} FlinkDeployments ({len(many_files):,} files; one per file for the peers)",
          f"{fb_b:.3f} s = {rate(fb_b)}", f"{cj_b:.1f} s = {rate(cj_b)} (check-jsonschema)",
-         f"{cj_b / fb_b:.0f}x the throughput", "at least 100,000 docs/s"),
-        ("", "", f"{ajv_b:.2f} s = {rate(ajv_b)} (ajv-cli)", f"{ajv_b / fb_b:.0f}x the throughput",
+         f"{times(cj_b, fb_b)} the throughput", "at least 100,000 docs/s"),
+        ("", "", f"{ajv_b:.2f} s = {rate(ajv_b)} (ajv-cli)", f"{times(ajv_b, fb_b)} the throughput",
          "at least 25x ajv-cli"),
         ("(b) the same, `--backup-ready --strict`", f"{strict_b:.3f} s = {rate(strict_b)}", "", "",
          "at least 100,000 docs/s"),
         ("(b) floor: reading the same files and nothing else (`cat`)", f"{b['floor'][0]:.3f} s", "", "", ""),
         ("(c) restore one pair, whole process", spread_ms(c["flink-backup"]), f"{yq_c * 1000:.0f} ms (yq)",
-         f"{yq_c / fb_c:.0f}x faster", "at least 15x"),
+         f"{times(yq_c, fb_c)} faster", "at least 15x"),
         ("(d) peak memory of (b)", f"{b['flink-backup'][1]:.1f} MB",
          f"{b['check-jsonschema'][1]:.0f} MB (check-jsonschema), {b['ajv-cli'][1]:.0f} MB (ajv-cli)",
          "", "at most 30 MB"),
