@@ -111,6 +111,7 @@ impl Tree {
     }
 }
 
+/// A declared property: its name, its probe (see `probe`) and its schema.
 pub struct Property {
     probe: u64,
     name: &'static str,
