@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::pointer;
+use crate::pointer::{self, Lookup};
 
 /// One flattened configuration entry, and where it was written.
 #[derive(Debug, Clone, PartialEq)]
@@ -123,7 +123,7 @@ pub struct FlinkConfig {
 impl FlinkConfig {
     /// The resource's `spec.flinkConfiguration`, flattened.
     pub fn of(resource: &Value) -> FlinkConfig {
-        match resource.get("spec") {
+        match resource.field("spec") {
             Some(spec) => FlinkConfig::of_spec(spec, "/spec"),
             None => FlinkConfig::default(),
         }
@@ -133,7 +133,7 @@ impl FlinkConfig {
     /// pointers under `at`, the spec's own pointer.
     pub fn of_spec(spec: &Value, at: &str) -> FlinkConfig {
         let mut config = FlinkConfig::default();
-        if let Some(conf) = spec.get("flinkConfiguration") {
+        if let Some(conf) = spec.field("flinkConfiguration") {
             flatten(
                 conf,
                 "",

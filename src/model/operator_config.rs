@@ -160,12 +160,12 @@ impl OperatorConfig {
     ) -> FlinkConfig {
         let own = FlinkConfig::of_spec(spec, at);
         let configuration = format!("{at}/flinkConfiguration");
-        let reported_at = if spec.get("flinkConfiguration").is_some() {
+        let reported_at = if spec.field("flinkConfiguration").is_some() {
             configuration.as_str()
         } else {
             at
         };
-        let version = spec.get("flinkVersion").and_then(Value::as_str);
+        let version = spec.field("flinkVersion").and_then(Value::as_str);
         self.defaults_for(namespace, version)
             .overlaid_by(own, reported_at)
     }

@@ -987,7 +987,7 @@ mod tests {
 
     #[test]
     fn line_end_finds_the_first_newline_at_every_offset() {
-        // Newlines before, on and after the 16-byte boundaries of the masked scan.
+        // Newlines before, on and after the 16- and 32-byte blocks `memchr` searches in.
         for len in 0..70 {
             for newline in (0..len).chain([usize::MAX]) {
                 let text: String = (0..len)

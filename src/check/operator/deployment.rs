@@ -202,6 +202,9 @@ fn roles(d: &DeploymentSpec<'_>, config: &FlinkConfig, ha: bool, out: &mut Vec<P
         ),
         ("taskManager", "TaskManager", memory::taskmanager_problem),
     ] {
+        // Pointers are built only for a finding: formatting them for every document was 1% of a
+        // run over thousands.
+        let role_at = |rest: &str| format!("{}/{role}{rest}", d.at);
         let spec = d.spec.and_then(|s| s.field(role)).filter(|r| !r.is_null());
         let resource = spec
             .and_then(|s| s.field("resource"))
@@ -215,7 +218,7 @@ fn roles(d: &DeploymentSpec<'_>, config: &FlinkConfig, ha: bool, out: &mut Vec<P
                 out.push(Problem::new(
                     Rule::MemoryMissing,
                     if spec.is_some() {
-                        format!("{}/{role}", d.at)
+                        role_at("")
                     } else {
                         d.at.to_owned()
                     },
@@ -231,7 +234,7 @@ fn roles(d: &DeploymentSpec<'_>, config: &FlinkConfig, ha: bool, out: &mut Vec<P
             if let Some(why) = memory::resource_memory_problem(text) {
                 out.push(Problem::new(
                     Rule::MemoryInvalid,
-                    format!("{}/{role}/resource/memory", d.at),
+                    role_at("/resource/memory"),
                     format!("the operator refuses it: {label} resource memory parse error: {why}"),
                 ));
             }
@@ -243,7 +246,7 @@ fn roles(d: &DeploymentSpec<'_>, config: &FlinkConfig, ha: bool, out: &mut Vec<P
             if let Some(why) = memory::ephemeral_storage_problem(storage) {
                 out.push(Problem::new(
                     Rule::EphemeralStorageInvalid,
-                    format!("{}/{role}/resource/ephemeralStorage", d.at),
+                    role_at("/resource/ephemeralStorage"),
                     format!("the operator refuses it: {label} resource ephemeral storage parse error: {why}"),
                 ));
             }
@@ -251,18 +254,16 @@ fn roles(d: &DeploymentSpec<'_>, config: &FlinkConfig, ha: bool, out: &mut Vec<P
         let replicas = spec
             .and_then(|s| s.field("replicas"))
             .filter(|r| !r.is_null());
-        // Built only for a finding: formatting pointers for every document was 1% of a run.
-        let replicas_at = || format!("{}/{role}/replicas", d.at);
         let count = replicas.and_then(Value::as_f64);
         match (role, count) {
             ("jobManager", Some(n)) if n < 1.0 => out.push(Problem::new(
                 Rule::ReplicasInvalid,
-                replicas_at(),
+                role_at("/replicas"),
                 format!("the operator refuses it: JobManager replicas should not be configured less than one ({n})"),
             )),
             ("jobManager", Some(n)) if n > 1.0 && !ha => out.push(Problem::new(
                 Rule::StandbyNeedsHa,
-                replicas_at(),
+                role_at("/replicas"),
                 "the operator refuses it: High availability should be enabled when starting \
                  standby JobManagers: set high-availability.type (e.g. kubernetes) and \
                  high-availability.storageDir, or use 1 replica",
@@ -270,7 +271,7 @@ fn roles(d: &DeploymentSpec<'_>, config: &FlinkConfig, ha: bool, out: &mut Vec<P
             // With a job, the job's check has already refused it (D16), in its own words.
             ("taskManager", Some(n)) if n < 1.0 && !has_job => out.push(Problem::new(
                 Rule::ReplicasInvalid,
-                replicas_at(),
+                role_at("/replicas"),
                 format!("the operator refuses it: TaskManager replicas should not be configured less than one ({n})"),
             )),
             _ => {}
