@@ -4,6 +4,7 @@
 //! sources (`input`) -> documents with origins -> resources (`model`) -> a check (`check`) or a
 //! transform (`transform`) -> findings and manifests -> a sink (`output`).
 
+pub mod allocator;
 pub mod check;
 pub mod cli;
 pub mod config_file;

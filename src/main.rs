@@ -4,8 +4,9 @@ use std::process::ExitCode;
 // documents a third faster than the system allocator. Its v2 line (the `v2` feature) starts a
 // one-file run in 3.3 ms where v3 takes 4.4 ms (v3 with transparent huge pages: 3.4 ms, but 48 MiB
 // for 10,000 documents against v2's 30 MiB); measured with bench/compare.sh's harness.
+// `allocator.rs` calls it without the checks of its aligned entry points where a layout allows.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: flink_backup::allocator::Mimalloc = flink_backup::allocator::Mimalloc;
 
 fn main() -> ExitCode {
     ExitCode::from(flink_backup::run::run(flink_backup::cli::parse()))
