@@ -645,39 +645,37 @@ fn flow_scalar(src: &str, i: usize, end: usize) -> Read<(Value, usize)> {
 
 /// A plain scalar resolved as the general reader resolves it (YAML 1.1 types).
 fn plain(raw: &str) -> Read<Value> {
-    if is_word(raw) {
+    if surely_a_string(raw) {
         return Ok(Value::String(raw.to_owned()));
     }
     plain_scalar_value(raw).map_err(|_| OutsideSubset)
 }
 
-/// A letter, then letters, digits and `._-/`, and not one of YAML 1.1's boolean or null words:
-/// most keys and many values, a string whatever the resolver would try.
-fn is_word(raw: &str) -> bool {
+/// Whether YAML 1.1 can read `raw` only as a string: it starts with a letter or `/` (numbers and
+/// the special floats start with a digit, a sign or a dot) and is not one of the null and boolean
+/// words. Most keys and many values are; the resolver (`scalar.rs`) decides the rest.
+fn surely_a_string(raw: &str) -> bool {
     const WORDS: &[&str] = &["y", "n", "yes", "no", "true", "false", "on", "off", "null"];
-    let bytes = raw.as_bytes();
-    bytes.first().is_some_and(u8::is_ascii_alphabetic)
-        && bytes.iter().all(|&b| WORD_BYTE[usize::from(b)])
+    raw.as_bytes()
+        .first()
+        .is_some_and(|&b| b.is_ascii_alphabetic() || b == b'/')
         && !(raw.len() <= 5 && WORDS.iter().any(|w| w.eq_ignore_ascii_case(raw)))
 }
-
-/// The bytes of a word, as a table: one load per byte where the comparisons took five.
-const WORD_BYTE: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-' | b'/');
-        b += 1;
-    }
-    table
-};
 
 /// A quoted scalar opening at `start` and closing on the same line: its content and the offset
 /// after the closing quote. Double-quoted escapes are left to the general reader.
 fn quoted(src: &str, start: usize, end: usize) -> Read<(String, usize)> {
     let text = src.as_bytes();
     let quote = text[start];
+    // Most quoted scalars escape nothing: the first quote after the opening one closes them, and
+    // the content is copied once. Growing the string piece by piece cost 360 instructions a
+    // scalar; a tab, a backslash or a `''` takes the loop below, which decides them.
+    let close = memchr::memchr(quote, &text[start + 1..end]).ok_or(OutsideSubset)? + start + 1;
+    let content = &text[start + 1..close];
+    let doubled = quote == b'\'' && close + 1 < end && text[close + 1] == b'\'';
+    if !doubled && !content.contains(&b'\t') && (quote == b'\'' || !content.contains(&b'\\')) {
+        return Ok((src[start + 1..close].to_owned(), close + 1));
+    }
     let mut out = String::new();
     // The content since the last `''`, copied in one piece.
     let mut from = start + 1;
@@ -983,7 +981,123 @@ fn scalar(span: std::ops::Range<usize>, quote: u8) -> Node {
 
 #[cfg(test)]
 mod tests {
-    use super::line_end;
+    use proptest::prelude::*;
+    use serde_json::Value;
+
+    use super::{line_end, plain_scalar_value, quoted, surely_a_string};
+
+    /// What the shortcut calls a string, the resolver reads as that string: every case of the
+    /// null and boolean words, numbers, special floats and paths among them.
+    #[test]
+    fn what_is_surely_a_string_the_resolver_reads_as_one() {
+        let mut candidates: Vec<String> = Vec::new();
+        for word in [
+            "y", "n", "yes", "no", "true", "false", "on", "off", "null", "nan", "inf",
+        ] {
+            // Every upper/lower-case spelling, with and without a leading dot or sign.
+            for mask in 0..1u32 << word.len() {
+                let cased: String = word
+                    .chars()
+                    .enumerate()
+                    .map(|(i, c)| {
+                        if mask >> i & 1 == 1 {
+                            c.to_ascii_uppercase()
+                        } else {
+                            c
+                        }
+                    })
+                    .collect();
+                for prefix in ["", ".", "+.", "-.", "/"] {
+                    candidates.push(format!("{prefix}{cased}"));
+                }
+            }
+        }
+        candidates.extend(
+            [
+                "~",
+                "<<",
+                "0",
+                "0x1F",
+                "1_000",
+                "1:20",
+                "/",
+                "/opt/flink",
+                "a:b",
+                "x y",
+                "Null",
+            ]
+            .map(String::from),
+        );
+        let mut strings = 0;
+        for raw in &candidates {
+            if surely_a_string(raw) {
+                strings += 1;
+                assert_eq!(
+                    plain_scalar_value(raw),
+                    Ok(Value::String(raw.clone())),
+                    "{raw:?}"
+                );
+            }
+        }
+        // The words themselves are left to the resolver; their odd spellings and paths are not.
+        assert!(!surely_a_string("yes") && !surely_a_string("NULL") && !surely_a_string("Off"));
+        assert!(surely_a_string("yess") && surely_a_string("/opt") && surely_a_string("x y"));
+        assert!(strings > 100, "{strings}");
+    }
+
+    proptest! {
+        #[test]
+        fn a_printable_scalar_surely_a_string_is_read_as_one(raw in "[ -~]{1,12}") {
+            if surely_a_string(&raw) {
+                prop_assert_eq!(plain_scalar_value(&raw), Ok(Value::String(raw.clone())));
+            }
+        }
+    }
+
+    /// The copy-once path and the loop agree on every quoted scalar: with and without `''`,
+    /// tabs, backslashes and a closing quote, at every place on the line.
+    #[test]
+    fn quoted_scalars_read_as_the_byte_loop_reads_them() {
+        fn by_loop(text: &str, start: usize, end: usize) -> Option<(String, usize)> {
+            let bytes = text.as_bytes();
+            let quote = bytes[start];
+            let mut out = String::new();
+            let mut i = start + 1;
+            while i < end {
+                match bytes[i] {
+                    b if b == quote && quote == b'\'' && i + 1 < end && bytes[i + 1] == b'\'' => {
+                        out.push('\'');
+                        i += 2;
+                    }
+                    b if b == quote => return Some((out, i + 1)),
+                    b'\t' => return None,
+                    b'\\' if quote == b'"' => return None,
+                    b => {
+                        out.push(char::from(b));
+                        i += 1;
+                    }
+                }
+            }
+            None
+        }
+        let pieces = ["a", "'", "''", "\"", "\\", "\t", " ", "#", ":"];
+        for quote in ["'", "\""] {
+            for a in pieces {
+                for b in pieces {
+                    for c in pieces {
+                        let line = format!("{quote}{a}{b}{c}");
+                        for end in 1..=line.len() {
+                            assert_eq!(
+                                quoted(&line, 0, end).ok(),
+                                by_loop(&line, 0, end),
+                                "{line:?} to {end}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn line_end_finds_the_first_newline_at_every_offset() {

@@ -65,21 +65,18 @@ pub fn check(setup: &StateSetup<'_>) -> Vec<Problem> {
         }
     }
 
-    let dirs: Vec<(&Entry, &str, bool)> = [
+    // Each directory parsed once, for the overlap pairs and the storage check alike.
+    let dirs: Vec<(&Entry, Location, &str, bool)> = [
         (checkpoint, "checkpoint", true),
         (savepoint, "savepoint", true),
         (ha, "HA storage", false),
     ]
     .into_iter()
-    .filter_map(|(e, what, both_roles)| e.map(|e| (e, what, both_roles)))
+    .filter_map(|(e, what, both_roles)| e.map(|e| (e, Location::parse(&e.value), what, both_roles)))
     .collect();
-    for (i, (later, later_what, _)) in dirs.iter().enumerate() {
-        for (earlier, earlier_what, _) in &dirs[..i] {
-            let (a, b) = (
-                Location::parse(&earlier.value),
-                Location::parse(&later.value),
-            );
-            if a.contains(&b) || b.contains(&a) {
+    for (i, (later, b, later_what, _)) in dirs.iter().enumerate() {
+        for (earlier, a, earlier_what, _) in &dirs[..i] {
+            if a.contains(b) || b.contains(a) {
                 let relation = if a == b {
                     "is the same place as"
                 } else {
@@ -97,8 +94,8 @@ pub fn check(setup: &StateSetup<'_>) -> Vec<Problem> {
             }
         }
     }
-    for (entry, what, both_roles) in dirs {
-        if let Some(message) = not_persistent(entry, what, both_roles, setup.storage) {
+    for (entry, location, what, both_roles) in &dirs {
+        if let Some(message) = not_persistent(entry, location, what, *both_roles, setup.storage) {
             out.push(problem(
                 Rule::StateDirNotPersistent,
                 &entry.pointer,
@@ -111,11 +108,11 @@ pub fn check(setup: &StateSetup<'_>) -> Vec<Problem> {
 
 fn not_persistent(
     entry: &Entry,
+    location: &Location,
     what: &str,
     both_roles: bool,
     storage: &Storage,
 ) -> Option<String> {
-    let location = Location::parse(&entry.value);
     if !location.is_local() {
         // Object stores outlive every pod; other schemes are not ours to judge.
         return None;
