@@ -34,19 +34,20 @@ pub struct Storage {
     pub taskmanager: PodStorage,
 }
 
+/// Where a path lives, borrowed from the pod's mounts and volumes.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Placement {
+pub enum Placement<'a> {
     /// On a PersistentVolumeClaim: survives the pod.
     Persistent {
-        mount_path: String,
-        volume: String,
-        claim: String,
+        mount_path: &'a str,
+        volume: &'a str,
+        claim: &'a str,
     },
     /// On a volume that goes with the pod or the node.
     Ephemeral {
-        mount_path: String,
-        volume: String,
-        kind: String,
+        mount_path: &'a str,
+        volume: &'a str,
+        kind: &'a str,
     },
     /// No volume mount covers it: the container's own filesystem.
     Unmounted,
@@ -129,7 +130,7 @@ impl PodStorage {
     }
 
     /// The volume under `path` (an absolute local path), by the longest covering mount.
-    pub fn place(&self, path: &str) -> Placement {
+    pub fn place(&self, path: &str) -> Placement<'_> {
         let covering = self
             .mounts
             .iter()
@@ -149,23 +150,24 @@ impl PodStorage {
         let Some(mount) = covering else {
             return Placement::Unmounted;
         };
+        let (mount_path, volume) = (mount.path.as_str(), mount.volume.as_str());
         match self.volumes.iter().find(|v| v.name == mount.volume) {
             Some(Volume {
                 claim: Some(claim), ..
             }) => Placement::Persistent {
-                mount_path: mount.path.clone(),
-                volume: mount.volume.clone(),
-                claim: claim.clone(),
+                mount_path,
+                volume,
+                claim,
             },
             Some(v) => Placement::Ephemeral {
-                mount_path: mount.path.clone(),
-                volume: mount.volume.clone(),
-                kind: v.kind.clone(),
+                mount_path,
+                volume,
+                kind: &v.kind,
             },
             None => Placement::Ephemeral {
-                mount_path: mount.path.clone(),
-                volume: mount.volume.clone(),
-                kind: "undeclared volume".to_owned(),
+                mount_path,
+                volume,
+                kind: "undeclared volume",
             },
         }
     }

@@ -503,7 +503,7 @@ impl Reader<'_> {
         };
         let key = match at.quoted {
             Some(key) => key,
-            None => key_text(plain(&self.src[at.span])?).map_err(|_| OutsideSubset)?,
+            None => plain_key(&self.src[at.span])?,
         };
         Ok(Some((key, at.value_at)))
     }
@@ -592,18 +592,23 @@ impl Reader<'_> {
         let src = &self.src[start..end];
         let text = src.as_bytes();
         let mut stop = text.len();
-        for i in 1..text.len() {
-            match text[i] {
-                b'#' if text[i - 1] == b' ' => {
+        // Only `#` and `:` can end a plain value early: find them without looking at each byte.
+        let mut i = 1;
+        while let Some(offset) = text
+            .get(i..)
+            .and_then(|rest| memchr::memchr2(b'#', b':', rest))
+        {
+            i += offset;
+            if text[i] == b'#' {
+                if text[i - 1] == b' ' {
                     stop = i;
                     break;
                 }
+            } else if i + 1 == text.len() || matches!(text[i + 1], b' ' | b'\t') {
                 // `a: b: c` is an error, reported by the general reader.
-                b':' if i + 1 == text.len() || matches!(text[i + 1], b' ' | b'\t') => {
-                    return Err(OutsideSubset);
-                }
-                _ => {}
+                return Err(OutsideSubset);
             }
+            i += 1;
         }
         let raw = src[..stop].trim_end_matches(' ');
         if raw.ends_with(':') {
@@ -649,6 +654,15 @@ fn plain(raw: &str) -> Read<Value> {
         return Ok(Value::String(raw.to_owned()));
     }
     plain_scalar_value(raw).map_err(|_| OutsideSubset)
+}
+
+/// A plain key as `key_text` makes it: most keys are surely strings, and take no detour through a
+/// `Value`.
+fn plain_key(raw: &str) -> Read<String> {
+    if surely_a_string(raw) {
+        return Ok(raw.to_owned());
+    }
+    key_text(plain_scalar_value(raw).map_err(|_| OutsideSubset)?).map_err(|_| OutsideSubset)
 }
 
 /// Whether YAML 1.1 can read `raw` only as a string: it starts with a letter or `/` (numbers and

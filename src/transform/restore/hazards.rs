@@ -173,7 +173,7 @@ fn reachable(target: &Restoring<'_>, found: &mut Findings, allow: Allowances) {
     };
     // Why each role cannot read it, the roles with one reason together.
     let mut missing: Vec<(String, Vec<&str>)> = Vec::new();
-    let mut claims: Vec<(String, String)> = Vec::new();
+    let mut claims: Vec<(&str, &str)> = Vec::new();
     for (role, pod) in [
         ("JobManager", &pods.jobmanager),
         ("TaskManagers", &pods.taskmanager),
