@@ -438,17 +438,8 @@ mod tests {
             "abcdefgh1",
             "zzzzzzz",
         ];
-        let list: Vec<Property> = names
-            .iter()
-            .enumerate()
-            .map(|(i, name)| Property {
-                probe: probe(name),
-                name,
-                id: i as Id,
-            })
-            .collect();
         let node = Node {
-            properties: Properties::new(list),
+            properties: table(&names),
             ..Node::default()
         };
         for (i, name) in names.iter().enumerate() {
@@ -459,6 +450,20 @@ mod tests {
         }
     }
 
+    /// Each name's schema is its index.
+    fn table(names: &[&'static str]) -> Properties {
+        let list = names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| Property {
+                probe: probe(name),
+                name,
+                id: i as Id,
+            })
+            .collect();
+        Properties::new(list)
+    }
+
     /// A table crowded enough that names share home slots and runs wrap around its end: every
     /// name is found at its own schema, and names not in it (some sharing a run) are not.
     #[test]
@@ -467,16 +472,7 @@ mod tests {
             let names: Vec<&'static str> = (0..count)
                 .map(|i| &*Box::leak(format!("field{i}").into_boxed_str()))
                 .collect();
-            let list = names
-                .iter()
-                .enumerate()
-                .map(|(i, name)| Property {
-                    probe: probe(name),
-                    name,
-                    id: i as Id,
-                })
-                .collect();
-            let properties = Properties::new(list);
+            let properties = table(&names);
             for (i, name) in names.iter().enumerate() {
                 assert_eq!(properties.get(name), Some(i as Id), "{name} of {count}");
             }
