@@ -124,7 +124,7 @@ fn lines(src: &str) -> Read<(Vec<Line>, usize)> {
     let mut number = 0;
     while start < text.len() {
         number += 1;
-        let indent = text[start..].iter().take_while(|&&b| b == b' ').count();
+        let indent = leading_spaces(&text[start..]);
         let end = line_end(src, start + indent);
         let rest = &text[start + indent..end];
         if rest.is_empty() || rest[0] == b'#' {
@@ -151,6 +151,21 @@ fn lines(src: &str) -> Read<(Vec<Line>, usize)> {
 
 /// `memchr`'s search, even on lines of tens of bytes: it took a quarter fewer instructions than
 /// a byte loop folded into 16-byte masks, and ran faster side by side.
+/// How many spaces `text` starts with, eight bytes at a time: counting them one by one was a
+/// third of splitting a manifest into lines, whose indents run to a dozen spaces.
+fn leading_spaces(text: &[u8]) -> usize {
+    let mut i = 0;
+    while let Some(chunk) = text.get(i..).and_then(<[u8]>::first_chunk::<8>) {
+        // The lowest byte that is not a space is the lowest nonzero byte here.
+        let others = u64::from_le_bytes(*chunk) ^ u64::from_le_bytes([b' '; 8]);
+        if others != 0 {
+            return i + others.trailing_zeros() as usize / 8;
+        }
+        i += 8;
+    }
+    i + text[i..].iter().take_while(|&&b| b == b' ').count()
+}
+
 fn line_end(text: &str, from: usize) -> usize {
     memchr::memchr(b'\n', &text.as_bytes()[from..]).map_or(text.len(), |i| from + i)
 }
@@ -998,7 +1013,30 @@ mod tests {
     use proptest::prelude::*;
     use serde_json::Value;
 
-    use super::{line_end, plain_scalar_value, quoted, surely_a_string};
+    use super::{leading_spaces, line_end, plain_scalar_value, quoted, surely_a_string};
+
+    #[test]
+    fn leading_spaces_are_counted_at_every_length_and_before_every_byte() {
+        for spaces in 0..40 {
+            for next in [
+                None,
+                Some(b'a'),
+                Some(b'-'),
+                Some(b'\n'),
+                Some(b'\t'),
+                Some(0xc3),
+            ] {
+                let mut text = vec![b' '; spaces];
+                text.extend(next);
+                text.extend(b" x ");
+                assert_eq!(
+                    leading_spaces(&text),
+                    spaces + usize::from(next.is_none()),
+                    "{text:?}"
+                );
+            }
+        }
+    }
 
     /// What the shortcut calls a string, the resolver reads as that string: every case of the
     /// null and boolean words, numbers, special floats and paths among them.
