@@ -86,7 +86,7 @@ pub struct Node {
     pub undecided: bool,
 }
 
-/// A schema as nodes: `$ref`s resolved to shared nodes, properties sorted for lookup.
+/// A schema as nodes: `$ref`s resolved to shared nodes, properties tabled for lookup.
 pub struct Tree {
     nodes: Vec<Node>,
 }
