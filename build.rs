@@ -22,10 +22,11 @@ fn main() {
 /// Rust's standard library asks for `-lgcc_s`, the shared unwinder. Loading it runs its
 /// constructor, which asks the processor for its features with `cpuid` a dozen times; on a
 /// virtual machine each `cpuid` exits to the hypervisor (over runs on a ConfigMap, perf sampled
-/// libgcc_s 40% as often as the whole binary), and a one-file `validate` took 1.94 ms with it and 1.78 ms without
-/// (back to back). A linker script named `libgcc_s.so`, found first, links the static unwinder
-/// (`libgcc_eh.a`, what GCC's `-static-libgcc` and Rust's own `crt-static` builds use) in its
-/// place: the binary needs only libc, and panics still unwind (`tests/binary.rs`).
+/// libgcc_s 40% as often as the whole binary), and a one-file `validate` took 1.94-2.10 ms with it
+/// and 1.86-1.93 ms without (back to back). A linker script named `libgcc_s.so`, found first, links
+/// the static unwinder (`libgcc_eh.a`, what GCC's `-static-libgcc` and Rust's own `crt-static`
+/// builds use) in its place: the binary needs only libc, and panics still unwind
+/// (`tests/binary.rs`).
 fn link_unwinder_statically(out_dir: PathBuf, static_unwinder: PathBuf) {
     let script = format!("INPUT({})\n", static_unwinder.display());
     std::fs::write(out_dir.join("libgcc_s.so"), script).expect("OUT_DIR is writable");
