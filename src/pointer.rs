@@ -61,8 +61,9 @@ impl Lookup for serde_json::Value {
         if pointer.is_empty() {
             return Some(self);
         }
-        // Segments found by `memchr`: `str::split` by a char was half of each lookup.
-        let mut rest = pointer.strip_prefix('/').unwrap_or(pointer);
+        // Segments found by `memchr`: `str::split` by a char was half of each lookup. A pointer
+        // that does not start with `/` points nowhere, as `Value::pointer` has it.
+        let mut rest = pointer.strip_prefix('/')?;
         let mut node = self;
         loop {
             let (segment, next) = match memchr::memchr(b'/', rest.as_bytes()) {
@@ -135,6 +136,9 @@ mod lookup_tests {
             "/l/1/",
             "/l/2",
             "/l/",
+            "a",
+            "a/b",
+            "l/0",
         ] {
             assert_eq!(v.at(p), v.pointer(p), "{p}");
         }
