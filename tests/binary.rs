@@ -1,4 +1,4 @@
-//! How the binary is linked (`build.rs`): what it needs from the system, and that what it left
+//! How the binary is linked (`build/link.rs`): what it needs from the system, and that what it left
 //! out is not missed.
 
 /// The shared unwinder is replaced by the static one: the binary asks the dynamic loader for

@@ -233,8 +233,7 @@ fn check_resource(
         ));
         return Verdict::Checked(options.policy.judge(problems, judge.release));
     }
-    problems.extend(schema::check(resource, judge.release));
-    problems.extend(schema::unknown_fields(resource, judge.release));
+    problems.extend(schema::problems(resource, judge.release));
     if resource.is_canary() {
         // Not a job: nothing to back up, and the webhook does not look at it.
         return Verdict::Checked(options.policy.judge(problems, judge.release));

@@ -7,6 +7,8 @@
 //! goes to the compiled validator, whose errors are the findings. The tests hold the walk to
 //! `jsonschema` over every fixture, mutations of them, and a fuzz target.
 
+use std::cell::Cell;
+
 use serde_json::{Map, Number, Value};
 
 use super::structural::{
@@ -22,10 +24,36 @@ pub type Answer = Option<bool>;
 /// The walk's answer for `value` (with the API server's null-field pruning: a `null` field is
 /// absent, as `without_nulls` makes it for the validator).
 pub fn admits(release: Release, kind: Kind, value: &Value) -> Answer {
+    walk(release, kind, value).answer
+}
+
+/// What one walk over a document found.
+pub struct Walked {
+    pub answer: Answer,
+    /// A field the unknown-field walk would report (or one like it, off its path) was met.
+    undeclared: bool,
+}
+
+impl Walked {
+    /// The unknown-field walk would find nothing: this walk ran to its end (it stops only at a
+    /// "not valid"), visiting every field that walk visits under the same schema node, and met
+    /// none that node leaves undeclared. Most documents are clean, and the second walk was 6% of
+    /// a validation run.
+    pub fn prunes_nothing(&self) -> bool {
+        self.answer != Some(false) && !self.undeclared
+    }
+}
+
+pub fn walk(release: Release, kind: Kind, value: &Value) -> Walked {
     let walk = Walk {
         tree: structural::of(release, kind),
+        undeclared: Cell::new(false),
     };
-    walk.admits(Tree::ROOT, value)
+    let answer = walk.admits(Tree::ROOT, value);
+    Walked {
+        answer,
+        undeclared: walk.undeclared.get(),
+    }
 }
 
 /// `answer = answer and next`, returning at the first `Some(false)`.
@@ -40,6 +68,7 @@ macro_rules! and {
 
 struct Walk<'t> {
     tree: &'t Tree,
+    undeclared: Cell<bool>,
 }
 
 impl Walk<'_> {
@@ -49,11 +78,11 @@ impl Walk<'_> {
         if node.types != 0 {
             and!(answer, has_type(node.types, value));
         }
-        if let Some(choices) = &node.choices {
-            and!(answer, one_of(choices, value));
+        if let Some(mut choices) = self.tree.choices(node) {
+            and!(answer, one_of(choices.any(|c| is_string(value, c)), value));
         }
-        if let Some(constant) = &node.constant {
-            and!(answer, one_of(std::slice::from_ref(constant), value));
+        if let Some(constant) = self.tree.constant(node) {
+            and!(answer, one_of(is_string(value, constant), value));
         }
         if let Value::String(text) = value {
             if let Some(max) = node.max_length {
@@ -68,9 +97,10 @@ impl Walk<'_> {
                 _ => {}
             }
         }
-        if !node.any_of.is_empty() {
+        let any_of = self.tree.any_of(node);
+        if !any_of.is_empty() {
             let mut any = Some(false);
-            for &branch in &node.any_of {
+            for &branch in any_of {
                 match self.admits(branch, value) {
                     Some(true) => {
                         any = Some(true);
@@ -98,16 +128,21 @@ impl Walk<'_> {
 
     fn object(&self, node: &Node, fields: &Map<String, Value>) -> Answer {
         let mut answer = Some(true);
-        for name in &node.required {
-            if fields.get(*name).is_none_or(Value::is_null) {
+        for name in self.tree.required(node) {
+            if fields.get(name).is_none_or(Value::is_null) {
                 return Some(false);
             }
         }
         for (key, value) in fields {
+            let declared = self.tree.property(node, key);
+            // As the unknown-field walk sees fields: `null` ones too.
+            if declared.is_none() && self.tree.prunes_undeclared(node) {
+                self.undeclared.set(true);
+            }
             if value.is_null() {
                 continue;
             }
-            let schema = match node.property(key) {
+            let schema = match declared {
                 Some(id) => Some(id),
                 None => match node.additional {
                     Additional::Absent | Additional::True => None,
@@ -158,10 +193,16 @@ fn number_has_type(types: u8, n: &Number) -> Answer {
     Some(false)
 }
 
-/// `enum` and `const`: equal to one of `choices`. Numbers compare by value in JSON Schema (`1`
-/// equals `1.0`), which `Value`'s equality does not do: a number that matches none is undecided.
-fn one_of(choices: &[Value], value: &Value) -> Answer {
-    if choices.iter().any(|c| c == value) {
+/// `enum` and `const` (of strings, in the operator's schemas: `build/schema_trees.rs` leaves any
+/// other to the validator): whether `value` is the string `choice`.
+fn is_string(value: &Value, choice: &str) -> bool {
+    matches!(value, Value::String(s) if s == choice)
+}
+
+/// `enum` and `const`, given whether `value` is one of the choices. A value holding a number that
+/// is none of them is undecided: the validator's rules for comparing numbers are its own.
+fn one_of(found: bool, value: &Value) -> Answer {
+    if found {
         Some(true)
     } else if contains_number(value) {
         None
@@ -251,30 +292,51 @@ mod tests {
         out
     }
 
-    fn agree(release: Release, kind: Kind, value: &Value) -> Answer {
-        let walk = admits(release, kind, value);
-        if let Some(valid) = walk {
+    /// The walk's answer, held to the validator's; and where the walk says nothing is pruned,
+    /// held to the unknown-field walk finding nothing. Whether it said so.
+    fn agree_pruning(release: Release, kind: Kind, value: &Value) -> (Answer, bool) {
+        let walked = walk(release, kind, value);
+        if let Some(valid) = walked.answer {
             assert_eq!(
                 valid,
                 validator_says(release, kind, value),
                 "{release} {kind}: the walk says {valid} for {value}"
             );
         }
-        walk
+        let clean = walked.prunes_nothing();
+        if clean {
+            if let Classified::Flink(resource) = classify(value) {
+                assert_eq!(
+                    super::super::unknown_fields(resource, release),
+                    Vec::new(),
+                    "{release} {kind}: the walk says nothing is pruned from {value}"
+                );
+            }
+        }
+        (walked.answer, clean)
+    }
+
+    fn agree(release: Release, kind: Kind, value: &Value) -> Answer {
+        agree_pruning(release, kind, value).0
     }
 
     #[test]
     fn the_walk_agrees_with_jsonschema_on_every_fixture_at_every_release() {
         let resources = fixture_resources();
         assert!(resources.len() > 250, "{} resources", resources.len());
-        let (mut decided, mut valid, mut asked) = (0, 0, 0);
+        let (mut decided, mut valid, mut asked, mut clean, mut pruned) = (0, 0, 0, 0, 0);
         for (kind, value) in &resources {
             for release in Release::ALL
                 .into_iter()
                 .filter(|&r| schemas::serves(r, *kind))
             {
                 asked += 1;
-                let walk = agree(release, *kind, value);
+                let (walk, prunes_nothing) = agree_pruning(release, *kind, value);
+                clean += usize::from(prunes_nothing);
+                if let Classified::Flink(resource) = classify(value) {
+                    pruned +=
+                        usize::from(!super::super::unknown_fields(resource, release).is_empty());
+                }
                 if walk.is_none() {
                     eprintln!("undecided at {release}: {}", value["metadata"]);
                 }
@@ -286,6 +348,13 @@ mod tests {
         // where an integer belongs, which the fixtures hold to show the validator's messages.
         assert!(decided * 100 >= asked * 99, "{decided} of {asked} decided");
         assert!(valid * 2 > asked, "{valid} of {asked} valid");
+        // The second walk is skipped for most documents, and the fixtures that show unknown
+        // fields (and releases that lack newer fields) are among those it is not skipped for.
+        assert!(clean * 2 > asked, "{clean} of {asked} clean");
+        assert!(
+            pruned > 20 && clean + pruned <= asked,
+            "{pruned} of {asked} pruned"
+        );
     }
 
     #[test]

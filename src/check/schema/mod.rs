@@ -2,11 +2,11 @@
 //! against the chosen operator release.
 
 pub mod admits;
-mod json;
+mod property_table;
 mod structural;
 mod unknown_fields;
 
-pub use unknown_fields::check as unknown_fields;
+use unknown_fields::check as unknown_fields;
 
 use std::borrow::Cow;
 
@@ -19,11 +19,31 @@ use crate::model::release::Release;
 use crate::model::resource::Resource;
 use crate::schemas;
 
-pub fn check(resource: Resource<'_>, release: Release) -> Vec<Problem> {
+/// Schema violations (what the API server refuses) and unknown fields (what it prunes).
+pub fn problems(resource: Resource<'_>, release: Release) -> Vec<Problem> {
+    let walked = admits::walk(release, resource.kind, resource.value);
     // Most documents are valid: the walk says so without compiling the schema.
+    let mut problems = if walked.answer == Some(true) {
+        Vec::new()
+    } else {
+        violations(resource, release)
+    };
+    if !walked.prunes_nothing() {
+        problems.extend(unknown_fields(resource, release));
+    }
+    problems
+}
+
+/// Schema violations alone.
+pub fn check(resource: Resource<'_>, release: Release) -> Vec<Problem> {
     if admits::admits(release, resource.kind, resource.value) == Some(true) {
         return Vec::new();
     }
+    violations(resource, release)
+}
+
+/// What the compiled validator finds.
+fn violations(resource: Resource<'_>, release: Release) -> Vec<Problem> {
     let validator = schemas::validator(release, resource.kind);
     let instance = without_nulls(resource.value);
     // Answering yes or no is several times cheaper than collecting errors.
@@ -42,20 +62,31 @@ pub fn check(resource: Resource<'_>, release: Release) -> Vec<Problem> {
         .collect()
 }
 
-/// The walk's answer and the validator's, at every release that serves the resource's kind: what
-/// the tests and the `schema_walk` fuzz target hold equal wherever the walk decides.
-pub fn answers(resource: Resource<'_>) -> Vec<(Release, admits::Answer, bool)> {
+/// At one release: the walk's answer and the validator's, and whether the walk's "nothing is
+/// pruned", where it says so, holds (the unknown-field walk finds nothing).
+pub struct Answers {
+    pub release: Release,
+    pub walk: admits::Answer,
+    pub validator: bool,
+    pub prunes_nothing_holds: bool,
+}
+
+/// `Answers` at every release that serves the resource's kind: what the tests and the
+/// `schema_walk` fuzz target hold to agree.
+pub fn answers(resource: Resource<'_>) -> Vec<Answers> {
     Release::ALL
         .into_iter()
         .filter(|&release| schemas::serves(release, resource.kind))
         .map(|release| {
-            let walk = admits::admits(release, resource.kind, resource.value);
+            let walked = admits::walk(release, resource.kind, resource.value);
             let validator = schemas::validator(release, resource.kind);
-            (
+            Answers {
                 release,
-                walk,
-                validator.is_valid(&without_nulls(resource.value)),
-            )
+                walk: walked.answer,
+                validator: validator.is_valid(&without_nulls(resource.value)),
+                prunes_nothing_holds: !walked.prunes_nothing()
+                    || unknown_fields(resource, release).is_empty(),
+            }
         })
         .collect()
 }

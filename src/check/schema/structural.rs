@@ -1,37 +1,23 @@
 //! The operator's schemas as trees, for the walks that do not need the compiled validator: is a
 //! document valid (`admits`), which of its fields would the API server prune (`unknown_fields`).
 //!
-//! Built once per (release, kind) from the embedded JSON (read by `json.rs`, without a
-//! `serde_json::Value`): each `$ref` becomes one shared node (the compiled validator copies the
-//! referenced schema at every use), and each object's properties sit in a small open-addressing
-//! table keyed by an integer packing a name's length and first bytes, so a lookup is one
-//! multiplication and (almost always) one comparison of integers, and compares a name's bytes only
-//! once it has found the candidate, and only when the name is longer than the integer holds.
+//! The build script prebuilds a tree from each embedded schema (`build/schema_trees.rs`), so a run
+//! neither reads schema JSON nor allocates nodes. Each `$ref` is one shared node (the compiled
+//! validator copies the referenced schema at every use), and each object's properties sit in an
+//! open-addressing table (`property_table.rs`) keyed by an integer packing a name's length and
+//! first bytes: a lookup is one multiplication and (almost always) one comparison of integers, and
+//! compares a name's bytes only once it has found the candidate, and only when the name is longer
+//! than the integer holds. Nodes hold integers only, spans into their tree's lists and text.
 
-use std::borrow::Cow;
-use std::sync::OnceLock;
-
-use serde_json::Value;
-
-use super::json::{self, Json};
+use super::property_table::{home, probe};
 use crate::model::kind::Kind;
 use crate::model::release::Release;
-use crate::schemas;
 
-/// The embedded schema of `kind` at `release`, as a tree; built once, on first use.
+/// The embedded schema of `kind` at `release`, as a tree. The release's operator must serve the
+/// kind (`schemas::serves`).
 pub fn of(release: Release, kind: Kind) -> &'static Tree {
-    const SLOTS: usize = Release::ALL.len() * Kind::ALL.len();
-    static READ: [OnceLock<json::Counted>; SLOTS] = [const { OnceLock::new() }; SLOTS];
-    static TREES: [OnceLock<Tree>; SLOTS] = [const { OnceLock::new() }; SLOTS];
-    let slot = release.index() * Kind::ALL.len() + kind.index();
-    TREES[slot].get_or_init(|| {
-        let root = READ[slot].get_or_init(|| {
-            schemas::text(release, kind)
-                .and_then(json::parse)
-                .expect("embedded schemas are generated JSON that `json::parse` reads (its tests)")
-        });
-        Tree::of(&root.json, root.objects_and_booleans)
-    })
+    prebuilt(release.minor(), kind.file_stem())
+        .expect("callers ask only for kinds the release serves, and each has its schema")
 }
 
 pub type Id = u32;
@@ -46,9 +32,12 @@ pub const NULL: u8 = 64;
 
 /// `additionalProperties`: absent and `true` admit the same, but only `true` (or
 /// `x-kubernetes-preserve-unknown-fields`) keeps an undeclared field from the API server's pruning.
-#[derive(Default, Clone, Copy, PartialEq, Eq)]
+///
+/// No embedded schema says `additionalProperties: true` or `false` today; the generator writes
+/// either for one that does.
+#[derive(Clone, Copy, PartialEq, Eq)]
+#[allow(dead_code)]
 pub enum Additional {
-    #[default]
     Absent,
     True,
     Denied,
@@ -60,344 +49,201 @@ pub enum Additional {
 pub enum Pattern {
     Label,
     Subdomain,
+    // Every pattern of today's embedded schemas is one of the two; the generator writes this for
+    // any other.
+    #[allow(dead_code)]
     Other,
 }
 
-#[derive(Default)]
+/// A stretch of one of a tree's lists, or of its text: where it starts, and how long it is.
+#[derive(Clone, Copy)]
+pub struct Span(u32, u32);
+
+impl Span {
+    fn range(self) -> std::ops::Range<usize> {
+        self.0 as usize..(self.0 + self.1) as usize
+    }
+}
+
 pub struct Node {
     /// Bitmask of `OBJECT`...; 0 when `type` is absent.
     pub types: u8,
     /// `type: object` exactly (what makes an undeclared field unknown even without properties).
     pub is_object: bool,
-    /// Declared properties, for lookup by name.
-    pub properties: Properties,
-    /// `properties` as the schema orders them (for suggestions).
-    pub declared: Option<&'static [(Cow<'static, str>, Json)]>,
-    pub additional: Additional,
     pub preserves_unknown: bool,
-    pub required: Vec<&'static str>,
-    pub items: Option<Id>,
-    pub choices: Option<Vec<Value>>,
-    pub constant: Option<Value>,
-    pub any_of: Vec<Id>,
-    pub pattern: Option<Pattern>,
-    pub max_length: Option<u64>,
     /// A keyword (or a form of one) the walk does not decide.
     pub undecided: bool,
-}
-
-/// A schema as nodes: `$ref`s resolved to shared nodes, properties tabled for lookup.
-pub struct Tree {
-    nodes: Vec<Node>,
-}
-
-impl Tree {
-    fn of(root: &'static Json, most_nodes: usize) -> Tree {
-        let mut builder = Builder {
-            root,
-            // Growing the list by doubling was 8% of a one-file run's instructions.
-            nodes: Vec::with_capacity(most_nodes),
-            defs: Vec::new(),
-        };
-        builder.node(root);
-        Tree {
-            nodes: builder.nodes,
-        }
-    }
-
-    pub const ROOT: Id = 0;
-
-    pub fn node(&self, id: Id) -> &Node {
-        &self.nodes[id as usize]
-    }
-}
-
-/// A declared property: its name, its probe (see `probe`) and its schema.
-pub struct Property {
-    probe: u64,
-    name: &'static str,
-    id: Id,
-}
-
-/// An object's declared properties in an open-addressing table: a slot holds a property's index
-/// plus one (0 is empty), the table is a power of two at least twice the properties, and a probe
-/// is placed by its Fibonacci hash, then the next free slot. A binary search over the probes took
-/// five dependent, mispredicted steps a lookup, and each document's every field is looked up
-/// twice (`admits`, `unknown_fields`).
-#[derive(Default)]
-pub struct Properties {
-    list: Vec<Property>,
-    slots: Vec<u16>,
-    /// 64 less the table's bits: the hash is the product's top bits.
-    shift: u32,
-}
-
-impl Properties {
-    fn new(list: Vec<Property>) -> Properties {
-        if list.is_empty() {
-            return Properties::default();
-        }
-        let size = (2 * list.len()).next_power_of_two();
-        let mut table = Properties {
-            slots: vec![0; size],
-            shift: 64 - size.trailing_zeros(),
-            list: Vec::new(),
-        };
-        for (i, property) in list.iter().enumerate() {
-            let mut at = table.home(property.probe);
-            while table.slots[at] != 0 {
-                at = (at + 1) & (size - 1);
-            }
-            table.slots[at] = u16::try_from(i + 1)
-                .expect("a schema object declares fewer than 65,535 properties");
-        }
-        table.list = list;
-        table
-    }
-
-    fn home(&self, probe: u64) -> usize {
-        (probe.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
-    }
-
-    /// The schema of the property named `key`.
-    pub fn get(&self, key: &str) -> Option<Id> {
-        if self.slots.is_empty() {
-            return None;
-        }
-        let probe = probe(key);
-        let mut at = self.home(probe);
-        loop {
-            let slot = self.slots[at];
-            let property = self.list.get(usize::from(slot).checked_sub(1)?)?;
-            // Up to seven bytes, the probe is the whole name.
-            if property.probe == probe && (key.len() < 8 || property.name == key) {
-                return Some(property.id);
-            }
-            at = (at + 1) & (self.slots.len() - 1);
-        }
-    }
+    pub pattern: Option<Pattern>,
+    pub additional: Additional,
+    pub items: Option<Id>,
+    pub max_length: Option<u64>,
+    /// `properties`, in the schema's order: a span of `Tree::properties`; `None` without the keyword.
+    declared: Option<Span>,
+    /// The lookup table of `declared`: a span of `Tree::slots`, `1 << table_bits` long.
+    table: Span,
+    table_bits: u8,
+    /// Spans of `Tree::names`.
+    required: Span,
+    choices: Option<Span>,
+    /// A span of `Tree::text`.
+    constant: Option<Span>,
+    /// A span of `Tree::ids`.
+    any_of: Span,
 }
 
 impl Node {
-    /// The schema of a declared property.
-    pub fn property(&self, key: &str) -> Option<Id> {
-        self.properties.get(key)
-    }
-}
-
-/// A name's length and first seven bytes as one integer: two names that differ in length or in
-/// their first seven bytes differ here, and a name of up to seven bytes is all here. Comparing
-/// names byte by byte (a call to `memcmp` at every step of a search) was a tenth of a validation
-/// run over thousands of documents.
-fn probe(name: &str) -> u64 {
-    let bytes = name.as_bytes();
-    let head = match bytes.first_chunk::<8>() {
-        Some(first) => u64::from_be_bytes(*first) >> 8,
-        None => {
-            let packed = bytes.iter().fold(0, |acc, &b| acc << 8 | u64::from(b));
-            packed << (8 * (7 - bytes.len()))
-        }
+    /// What a node without keywords (`{}`) is; the generated nodes say only how they differ.
+    const EMPTY: Node = Node {
+        types: 0,
+        is_object: false,
+        preserves_unknown: false,
+        undecided: false,
+        pattern: None,
+        additional: Additional::Absent,
+        items: None,
+        max_length: None,
+        declared: None,
+        table: Span(0, 0),
+        table_bits: 0,
+        required: Span(0, 0),
+        choices: None,
+        constant: None,
+        any_of: Span(0, 0),
     };
-    (bytes.len().min(255) as u64) << 56 | head
 }
 
-struct Builder {
-    root: &'static Json,
-    nodes: Vec<Node>,
-    /// `$defs` entries built so far (`None` while one is being built: a cycle is left undecided).
-    defs: Vec<(&'static str, Option<Id>)>,
+/// A declared property: its name's probe (`property_table::probe`), its name and its schema.
+pub struct Property {
+    probe: u64,
+    name: Span,
+    id: Id,
 }
 
-const LABEL: &str = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
-const SUBDOMAIN: &str = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+/// A schema as nodes, `Tree::ROOT` first, and the lists their spans point into.
+pub struct Tree {
+    nodes: &'static [Node],
+    properties: &'static [Property],
+    /// Each slot holds an index into its node's `declared` plus one; 0 is empty.
+    slots: &'static [u16],
+    /// Spans of `text`: the strings of `required` and `enum`.
+    names: &'static [Span],
+    ids: &'static [Id],
+    /// Every name and string of the schema, each written once.
+    text: &'static str,
+}
 
-/// Keywords that constrain nothing.
-const ANNOTATIONS: &[&str] = &[
-    "$schema",
-    "$defs",
-    "title",
-    "description",
-    "x-kubernetes-int-or-string",
-];
+impl Tree {
+    pub const ROOT: Id = 0;
 
-impl Builder {
-    fn push(&mut self, node: Node) -> Id {
-        self.nodes.push(node);
-        (self.nodes.len() - 1) as Id
+    pub fn node(&self, id: Id) -> &'static Node {
+        &self.nodes[id as usize]
     }
 
-    fn node(&mut self, schema: &'static Json) -> Id {
-        if let Some(target) = schema.get("$ref") {
-            // A `$ref` stands alone in the generated schemas (the schema tests hold them to it):
-            // the node is its target, built once however many places refer to it.
-            return match self.reference(target) {
-                Some(id) if schema.as_object().is_some_and(|k| k.len() == 1) => id,
-                _ => self.push(Node {
-                    undecided: true,
-                    ..Node::default()
-                }),
-            };
+    /// The schema of the property of `node` named `key`.
+    pub fn property(&self, node: &Node, key: &str) -> Option<Id> {
+        let declared = &self.properties[node.declared?.range()];
+        let slots = &self.slots[node.table.range()];
+        if slots.is_empty() {
+            return None;
         }
-        let id = self.push(Node::default());
-        let mut node = Node::default();
-        let Some(keywords) = schema.as_object() else {
-            // `true` admits everything; `false` (never generated) is left to the validator.
-            node.undecided = !matches!(schema, Json::Bool(true));
-            self.nodes[id as usize] = node;
-            return id;
-        };
-        for (keyword, value) in keywords {
-            match keyword.as_ref() {
-                "type" => {
-                    node.is_object = value.as_str() == Some("object");
-                    match type_bits(value) {
-                        Some(bits) => node.types = bits,
-                        None => node.undecided = true,
-                    }
-                }
-                "properties" => match value.as_object() {
-                    Some(properties) => {
-                        node.declared = Some(properties);
-                        let list: Vec<Property> = properties
-                            .iter()
-                            .map(|(k, v)| Property {
-                                probe: probe(k),
-                                name: k.as_ref(),
-                                id: self.node(v),
-                            })
-                            .collect();
-                        node.properties = Properties::new(list);
-                    }
-                    None => node.undecided = true,
-                },
-                "additionalProperties" => match value {
-                    Json::Bool(true) => node.additional = Additional::True,
-                    Json::Bool(false) => node.additional = Additional::Denied,
-                    Json::Object(_) => node.additional = Additional::Schema(self.node(value)),
-                    _ => node.undecided = true,
-                },
-                "required" => match value.as_array() {
-                    Some(names) if names.iter().all(|n| n.as_str().is_some()) => {
-                        node.required = names.iter().filter_map(Json::as_str).collect();
-                    }
-                    _ => node.undecided = true,
-                },
-                "items" if matches!(value, Json::Object(_) | Json::Bool(_)) => {
-                    node.items = Some(self.node(value));
-                }
-                "enum" => match value.as_array() {
-                    Some(choices) => {
-                        node.choices = Some(choices.iter().map(Json::to_value).collect())
-                    }
-                    None => node.undecided = true,
-                },
-                "const" => node.constant = Some(value.to_value()),
-                "anyOf" => match value.as_array() {
-                    Some(branches) if !branches.is_empty() => {
-                        node.any_of = branches.iter().map(|b| self.node(b)).collect();
-                    }
-                    _ => node.undecided = true,
-                },
-                "pattern" => {
-                    node.pattern = Some(match value.as_str() {
-                        Some(LABEL) => Pattern::Label,
-                        Some(SUBDOMAIN) => Pattern::Subdomain,
-                        _ => Pattern::Other,
-                    });
-                }
-                "maxLength" => match value.as_u64() {
-                    Some(max) => node.max_length = Some(max),
-                    None => node.undecided = true,
-                },
-                "x-kubernetes-preserve-unknown-fields" => {
-                    node.preserves_unknown = matches!(value, Json::Bool(true));
-                }
-                other if ANNOTATIONS.contains(&other) => {}
-                _ => node.undecided = true,
+        let probe = probe(key);
+        let mut at = home(probe, u32::from(node.table_bits));
+        loop {
+            let slot = *slots.get(at)?;
+            let property = declared.get(usize::from(slot).checked_sub(1)?)?;
+            // Up to seven bytes, the probe is the whole name.
+            if property.probe == probe && (key.len() < 8 || self.text(property.name) == key) {
+                return Some(property.id);
             }
+            at = (at + 1) & (slots.len() - 1);
         }
-        self.nodes[id as usize] = node;
-        id
     }
 
-    /// `#/$defs/NAME`.
-    fn reference(&mut self, target: &'static Json) -> Option<Id> {
-        let name = target.as_str()?.strip_prefix("#/$defs/")?;
-        if let Some(&(_, built)) = self.defs.iter().find(|(n, _)| *n == name) {
-            return built;
-        }
-        let schema = self.root.get("$defs")?.get(name)?;
-        self.defs.push((name, None));
-        let id = self.node(schema);
-        if let Some(entry) = self.defs.iter_mut().find(|(n, _)| *n == name) {
-            entry.1 = Some(id);
-        }
-        Some(id)
+    /// The names `node` declares under `properties`, in the schema's order (for suggestions);
+    /// `None` where it has no `properties`.
+    pub fn declared(&self, node: &Node) -> Option<impl Iterator<Item = &'static str> + Clone> {
+        let text = self.text;
+        let declared = &self.properties[node.declared?.range()];
+        Some(declared.iter().map(move |p| &text[p.name.range()]))
     }
-}
 
-fn type_bits(value: &Json) -> Option<u8> {
-    let one = |name: &str| match name {
-        "object" => Some(OBJECT),
-        "array" => Some(ARRAY),
-        "string" => Some(STRING),
-        "integer" => Some(INTEGER),
-        "number" => Some(NUMBER),
-        "boolean" => Some(BOOLEAN),
-        "null" => Some(NULL),
-        _ => None,
-    };
-    match value {
-        Json::String(name) => one(name),
-        Json::Array(names) => names
+    /// Whether the API server prunes a field of `node` that it does not declare: `node` has
+    /// `properties` (even none) or `type: object`, and neither `additionalProperties` (`true` or
+    /// a schema) nor `x-kubernetes-preserve-unknown-fields` keeps the field.
+    pub fn prunes_undeclared(&self, node: &Node) -> bool {
+        (node.declared.is_some() || node.is_object)
+            && !node.preserves_unknown
+            && !matches!(node.additional, Additional::True | Additional::Schema(_))
+    }
+
+    pub fn required(&self, node: &Node) -> impl Iterator<Item = &'static str> {
+        self.strings(node.required)
+    }
+
+    /// `enum`'s strings.
+    pub fn choices(&self, node: &Node) -> Option<impl Iterator<Item = &'static str>> {
+        node.choices.map(|span| self.strings(span))
+    }
+
+    /// `const`'s string.
+    pub fn constant(&self, node: &Node) -> Option<&'static str> {
+        node.constant.map(|span| self.text(span))
+    }
+
+    pub fn any_of(&self, node: &Node) -> &'static [Id] {
+        &self.ids[node.any_of.range()]
+    }
+
+    fn text(&self, span: Span) -> &'static str {
+        &self.text[span.range()]
+    }
+
+    fn strings(&self, span: Span) -> impl Iterator<Item = &'static str> {
+        let text = self.text;
+        self.names[span.range()]
             .iter()
-            .try_fold(0, |bits, n| Some(bits | one(n.as_str()?)?)),
-        _ => None,
+            .map(move |s| &text[s.range()])
     }
 }
+
+// `static TREE_<release>_<KIND>: Tree`s and `fn prebuilt(minor, stem)`.
+include!(concat!(env!("OUT_DIR"), "/schema_trees.rs"));
 
 #[cfg(test)]
 mod tests {
+    use super::super::property_table::layout;
     use super::*;
+    use crate::schemas;
 
     #[test]
-    fn counted_objects_and_booleans_bound_every_tree() {
+    fn every_schema_the_releases_serve_is_prebuilt_and_no_other() {
         for release in Release::ALL {
             for kind in Kind::ALL {
-                let Some(text) = schemas::text(release, kind) else {
-                    continue;
-                };
-                let read = json::parse(text).expect("embedded schemas read");
-                let json: &'static json::Json = Box::leak(Box::new(read.json));
-                let tree = Tree::of(json, read.objects_and_booleans);
-                assert!(
-                    tree.nodes.len() <= read.objects_and_booleans,
-                    "{release} {kind}: {} nodes, {} counted",
-                    tree.nodes.len(),
-                    read.objects_and_booleans
-                );
-                // The bound is close: the list is not reserved many times over.
-                assert!(
-                    tree.nodes.len() * 2 >= read.objects_and_booleans,
+                assert_eq!(
+                    prebuilt(release.minor(), kind.file_stem()).is_some(),
+                    schemas::serves(release, kind),
                     "{release} {kind}"
                 );
             }
         }
+        assert!(prebuilt("1.9", "flinkdeployment").is_none());
     }
 
     #[test]
     fn every_declared_property_is_found_and_no_other_name() {
         for release in Release::ALL {
             for kind in Kind::ALL {
-                if schemas::text(release, kind).is_none() {
+                if !schemas::serves(release, kind) {
                     continue;
                 }
                 let tree = of(release, kind);
-                for node in &tree.nodes {
-                    let declared = node.declared.unwrap_or_default();
-                    for (name, _) in declared {
+                let mut tabled = 0;
+                for node in tree.nodes {
+                    let declared: Vec<&str> = tree.declared(node).into_iter().flatten().collect();
+                    for name in &declared {
+                        tabled += 1;
                         assert!(
-                            node.property(name).is_some(),
+                            tree.property(node, name).is_some(),
                             "{release} {kind}: {name} not found"
                         );
                         let mut near: Vec<String> = vec![
@@ -414,17 +260,53 @@ mod tests {
                             }
                         }
                         for other in near {
-                            let is_declared = declared.iter().any(|(k, _)| *k == other);
                             assert_eq!(
-                                node.property(&other).is_some(),
-                                is_declared,
+                                tree.property(node, &other).is_some(),
+                                declared.contains(&other.as_str()),
                                 "{release} {kind}: {other:?} beside {name:?}"
                             );
                         }
                     }
                 }
+                // The smallest schema, FlinkStateSnapshot's, declares 43.
+                assert!(tabled > 40, "{release} {kind}: {tabled} properties");
+                let root = tree.node(Tree::ROOT);
+                for field in ["apiVersion", "kind", "metadata", "spec", "status"] {
+                    assert!(tree.property(root, field).is_some(), "{release} {kind}");
+                }
             }
         }
+    }
+
+    /// A tree of one node declaring `names`, each name's schema its index.
+    fn table(names: &[&str]) -> (Tree, Node) {
+        let mut text = String::new();
+        let mut properties = Vec::new();
+        for (i, name) in names.iter().enumerate() {
+            properties.push(Property {
+                probe: probe(name),
+                name: Span(text.len() as u32, name.len() as u32),
+                id: i as Id,
+            });
+            text.push_str(name);
+        }
+        let probes: Vec<u64> = properties.iter().map(|p| p.probe).collect();
+        let (bits, slots) = layout(&probes);
+        let node = Node {
+            declared: Some(Span(0, names.len() as u32)),
+            table: Span(0, slots.len() as u32),
+            table_bits: bits as u8,
+            ..Node::EMPTY
+        };
+        let tree = Tree {
+            nodes: &[],
+            properties: Vec::leak(properties),
+            slots: Vec::leak(slots),
+            names: &[],
+            ids: &[],
+            text: String::leak(text),
+        };
+        (tree, node)
     }
 
     #[test]
@@ -438,30 +320,13 @@ mod tests {
             "abcdefgh1",
             "zzzzzzz",
         ];
-        let node = Node {
-            properties: table(&names),
-            ..Node::default()
-        };
+        let (tree, node) = table(&names);
         for (i, name) in names.iter().enumerate() {
-            assert_eq!(node.property(name), Some(i as Id), "{name:?}");
+            assert_eq!(tree.property(&node, name), Some(i as Id), "{name:?}");
         }
         for absent in ["b", "abcdefgj", "abcdefgh2", "abcdefg ", "zzzzzzzz"] {
-            assert_eq!(node.property(absent), None, "{absent:?}");
+            assert_eq!(tree.property(&node, absent), None, "{absent:?}");
         }
-    }
-
-    /// Each name's schema is its index.
-    fn table(names: &[&'static str]) -> Properties {
-        let list = names
-            .iter()
-            .enumerate()
-            .map(|(i, name)| Property {
-                probe: probe(name),
-                name,
-                id: i as Id,
-            })
-            .collect();
-        Properties::new(list)
     }
 
     /// A table crowded enough that names share home slots and runs wrap around its end: every
@@ -469,22 +334,26 @@ mod tests {
     #[test]
     fn crowded_tables_find_every_name_and_no_other() {
         for count in [1, 2, 3, 7, 8, 9, 100, 1000] {
-            let names: Vec<&'static str> = (0..count)
-                .map(|i| &*Box::leak(format!("field{i}").into_boxed_str()))
-                .collect();
-            let properties = table(&names);
+            let names: Vec<String> = (0..count).map(|i| format!("field{i}")).collect();
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            let (tree, node) = table(&names);
             for (i, name) in names.iter().enumerate() {
-                assert_eq!(properties.get(name), Some(i as Id), "{name} of {count}");
+                assert_eq!(
+                    tree.property(&node, name),
+                    Some(i as Id),
+                    "{name} of {count}"
+                );
             }
             for i in count..count + 50 {
                 assert_eq!(
-                    properties.get(&format!("field{i}")),
+                    tree.property(&node, &format!("field{i}")),
                     None,
                     "field{i} of {count}"
                 );
             }
-            assert_eq!(properties.get(""), None);
+            assert_eq!(tree.property(&node, ""), None);
         }
-        assert_eq!(Properties::default().get("spec"), None);
+        let (tree, _) = table(&[]);
+        assert_eq!(tree.property(&Node::EMPTY, "spec"), None);
     }
 }

@@ -4,12 +4,9 @@
 //! its structural schema does not declare, unless `x-kubernetes-preserve-unknown-fields` covers it.
 //! This walk mirrors that pruning, so `initialSavepointpath` is caught before it silently vanishes.
 
-use std::borrow::Cow;
-
 use serde_json::{Map, Value};
 
-use super::json::Json;
-use super::structural::{self, Additional, Id, Tree};
+use super::structural::{self, Additional, Id, Node, Tree};
 use crate::check::registry::Rule;
 use crate::finding::Problem;
 use crate::model::release::Release;
@@ -35,9 +32,9 @@ pub fn check(resource: Resource<'_>, release: Release) -> Vec<Problem> {
             continue;
         }
         walk.path.push(Segment::Key(key));
-        match root.property(key) {
+        match tree.property(root, key) {
             Some(id) => walk.node(id, value),
-            None => walk.unknown(key, root.declared),
+            None => walk.unknown(key, root),
         }
         walk.path.pop();
     }
@@ -76,17 +73,14 @@ impl<'v> Walk<'v> {
 
     fn object(&mut self, id: Id, fields: &'v Map<String, Value>) {
         let schema = self.tree.node(id);
-        let declares = schema.declared.is_some() || schema.is_object;
         for (key, value) in fields {
             self.path.push(Segment::Key(key));
-            if let Some(property) = schema.property(key) {
+            if let Some(property) = self.tree.property(schema, key) {
                 self.node(property, value);
             } else if let Additional::Schema(additional) = schema.additional {
                 self.node(additional, value);
-            } else if !(schema.preserves_unknown || schema.additional == Additional::True)
-                && declares
-            {
-                self.unknown(key, schema.declared);
+            } else if self.tree.prunes_undeclared(schema) {
+                self.unknown(key, schema);
             }
             self.path.pop();
         }
@@ -104,9 +98,12 @@ impl<'v> Walk<'v> {
         out
     }
 
-    fn unknown(&mut self, key: &str, known: Option<&[(Cow<'static, str>, Json)]>) {
-        let hint = known
-            .and_then(|k| closest(key, k.iter().map(|(name, _)| name.as_ref())))
+    /// `key`, a field of an object `schema` does not declare.
+    fn unknown(&mut self, key: &str, schema: &Node) {
+        let hint = self
+            .tree
+            .declared(schema)
+            .and_then(|known| closest(key, known))
             .map(|s| format!("; did you mean `{s}`?"))
             .unwrap_or_default();
         let message = format!(
