@@ -1,5 +1,6 @@
 """Runs the comparisons, interleaved, and prints ratios and a Markdown table for the README."""
 
+import collections
 import datetime
 import glob
 import os
@@ -87,6 +88,10 @@ def balanced_orders(n):
     orders = [[(i + shift) % n for i in first] for shift in range(n)]
     if n % 2:
         orders += [list(reversed(order)) for order in orders]
+    # The property the measurements rest on, checked rather than trusted.
+    follows = collections.Counter(pair for order in orders for pair in zip(order, order[1:]))
+    assert all(sorted(order) == list(range(n)) for order in orders)
+    assert len(follows) == n * (n - 1) and len(set(follows.values())) <= 1, follows
     return orders
 
 

@@ -77,14 +77,6 @@ fn schema_files(schemas: &Path) -> Vec<(String, String, std::path::PathBuf)> {
     files
 }
 
-const OBJECT: u8 = 1;
-const ARRAY: u8 = 2;
-const STRING: u8 = 4;
-const INTEGER: u8 = 8;
-const NUMBER: u8 = 16;
-const BOOLEAN: u8 = 32;
-const NULL: u8 = 64;
-
 const LABEL: &str = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
 const SUBDOMAIN: &str = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
 
@@ -100,7 +92,8 @@ const ANNOTATIONS: &[&str] = &[
 /// A node as the walks read it (`structural::Node`), before it is written out.
 #[derive(Default)]
 struct Node {
-    types: u8,
+    /// The names of `structural`'s type bits (`OBJECT`, ...): the bits are defined there alone.
+    types: Vec<&'static str>,
     is_object: bool,
     preserves_unknown: bool,
     undecided: bool,
@@ -255,22 +248,21 @@ fn strings(value: &Value) -> Option<Vec<String>> {
         .collect()
 }
 
-fn type_bits(value: &Value) -> Option<u8> {
+/// The type bits `type` names, by their names in `structural`.
+fn type_bits(value: &Value) -> Option<Vec<&'static str>> {
     let one = |name: &str| match name {
-        "object" => Some(OBJECT),
-        "array" => Some(ARRAY),
-        "string" => Some(STRING),
-        "integer" => Some(INTEGER),
-        "number" => Some(NUMBER),
-        "boolean" => Some(BOOLEAN),
-        "null" => Some(NULL),
+        "object" => Some("OBJECT"),
+        "array" => Some("ARRAY"),
+        "string" => Some("STRING"),
+        "integer" => Some("INTEGER"),
+        "number" => Some("NUMBER"),
+        "boolean" => Some("BOOLEAN"),
+        "null" => Some("NULL"),
         _ => None,
     };
     match value {
-        Value::String(name) => one(name),
-        Value::Array(names) => names
-            .iter()
-            .try_fold(0, |bits, n| Some(bits | one(n.as_str()?)?)),
+        Value::String(name) => Some(vec![one(name)?]),
+        Value::Array(names) => names.iter().map(|n| one(n.as_str()?)).collect(),
         _ => None,
     }
 }
@@ -318,8 +310,8 @@ fn emit(name: &str, tree: &[Node]) -> String {
     for node in tree {
         let mut fields: Vec<String> = Vec::new();
         let mut field = |name: &str, value: String| fields.push(format!("{name}: {value}"));
-        if node.types != 0 {
-            field("types", node.types.to_string());
+        if !node.types.is_empty() {
+            field("types", node.types.join(" | "));
         }
         if node.is_object {
             field("is_object", "true".into());
@@ -344,9 +336,11 @@ fn emit(name: &str, tree: &[Node]) -> String {
         }
         if let Some(declared) = &node.declared {
             let start = lists.properties.len();
+            let mut probes = Vec::with_capacity(declared.len());
             for (property, id) in declared {
                 let span = lists.span(property);
                 let probe = property_table::probe(property);
+                probes.push(probe);
                 lists.properties.push(format!(
                     "Property {{ probe: {probe:#x}, name: {span}, id: {id} }}"
                 ));
@@ -356,10 +350,6 @@ fn emit(name: &str, tree: &[Node]) -> String {
                 format!("Some(Span({start}, {}))", declared.len()),
             );
             if !declared.is_empty() {
-                let probes: Vec<u64> = declared
-                    .iter()
-                    .map(|(property, _)| property_table::probe(property))
-                    .collect();
                 let (bits, slots) = property_table::layout(&probes);
                 field(
                     "table",

@@ -136,7 +136,7 @@ impl Walk<'_> {
         for (key, value) in fields {
             let declared = self.tree.property(node, key);
             // As the unknown-field walk sees fields: `null` ones too.
-            if declared.is_none() && self.tree.prunes_undeclared(node) {
+            if declared.is_none() && node.prunes_undeclared() {
                 self.undeclared.set(true);
             }
             if value.is_null() {

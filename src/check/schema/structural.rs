@@ -92,6 +92,15 @@ pub struct Node {
 }
 
 impl Node {
+    /// Whether the API server prunes a field this node does not declare: it has `properties`
+    /// (even none) or `type: object`, and neither `additionalProperties` (`true` or a schema) nor
+    /// `x-kubernetes-preserve-unknown-fields` keeps the field.
+    pub fn prunes_undeclared(&self) -> bool {
+        (self.declared.is_some() || self.is_object)
+            && !self.preserves_unknown
+            && !matches!(self.additional, Additional::True | Additional::Schema(_))
+    }
+
     /// What a node without keywords (`{}`) is; the generated nodes say only how they differ.
     const EMPTY: Node = Node {
         types: 0,
@@ -165,15 +174,6 @@ impl Tree {
         let text = self.text;
         let declared = &self.properties[node.declared?.range()];
         Some(declared.iter().map(move |p| &text[p.name.range()]))
-    }
-
-    /// Whether the API server prunes a field of `node` that it does not declare: `node` has
-    /// `properties` (even none) or `type: object`, and neither `additionalProperties` (`true` or
-    /// a schema) nor `x-kubernetes-preserve-unknown-fields` keeps the field.
-    pub fn prunes_undeclared(&self, node: &Node) -> bool {
-        (node.declared.is_some() || node.is_object)
-            && !node.preserves_unknown
-            && !matches!(node.additional, Additional::True | Additional::Schema(_))
     }
 
     pub fn required(&self, node: &Node) -> impl Iterator<Item = &'static str> {

@@ -79,7 +79,7 @@ impl<'v> Walk<'v> {
                 self.node(property, value);
             } else if let Additional::Schema(additional) = schema.additional {
                 self.node(additional, value);
-            } else if self.tree.prunes_undeclared(schema) {
+            } else if schema.prunes_undeclared() {
                 self.unknown(key, schema);
             }
             self.path.pop();
