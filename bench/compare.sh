@@ -5,6 +5,7 @@
 #   (c) one restore: flink-backup restore vs the equivalent yq edit
 #   (d) peak memory of (b)
 #   (e) restore at scale: 3,000 targets with 30,000 snapshots, and twice and four times that
+#   (f) one file whose every object has a finding, at two sizes: placing findings grows linearly
 # Installs check-jsonschema and yq into bench/out/venv, ajv-cli into bench/npm/node_modules (npm ci,
 # from the committed lock file); writes bench/out/results.md.
 set -euo pipefail

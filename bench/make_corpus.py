@@ -2,7 +2,9 @@
 FlinkDeployments across 1,000 files (ten documents each), renamed so that every one is distinct;
 the same 10,000 one per file for check-jsonschema, which reads a single document per file; and
 the restore at scale: 3,000 saved deployments with ten COMPLETED snapshots each (as periodic
-snapshots accumulate), and the same at twice and four times the size."""
+snapshots accumulate), and the same at twice and four times the size; and one file whose every
+object has a finding (an unknown field), as documents of a stream and as a `kubectl get -o yaml`
+List, at two sizes each: placing findings must grow linearly."""
 
 import os
 import sys
@@ -45,6 +47,15 @@ def main(out):
                 f.write(doc)
     for scale in (1, 2, 4):
         write_restore_at_scale(deployment, f"{out}/restore-{scale}x", targets=3000 * scale)
+    flawed = deployment.replace("\nspec:\n", "\nspec:\n  bogusField: 1\n", 1)
+    assert flawed != deployment
+    for scale in (1, 4):
+        docs = [flawed.replace("name: application-cluster-prod", f"name: app-{i:05d}", 1) for i in range(1000 * scale)]
+        with open(f"{out}/findings-stream-{scale}x.yaml", "w", encoding="utf-8") as f:
+            f.write("---\n".join(docs))
+        items = ["- " + doc.rstrip("\n").replace("\n", "\n  ") + "\n" for doc in docs[:500 * scale]]
+        with open(f"{out}/findings-list-{scale}x.yaml", "w", encoding="utf-8") as f:
+            f.write("apiVersion: v1\nkind: List\nitems:\n" + "".join(items))
 
 
 def write_restore_at_scale(deployment, folder, targets, per_file=100, snapshots_each=10):

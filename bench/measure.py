@@ -28,9 +28,13 @@ YQ_RESTORE = (
 )
 
 
+class Finds(list):
+    """A command that reports findings: it must exit 1, as validate does on errors."""
+
+
 def run(cmd):
     """Wall time (s) and peak RSS (MB, 10^6 bytes, as the targets are written) of one process,
-    which must succeed."""
+    which must succeed (or, for `Finds`, fail as expected)."""
     # stderr goes to a file: a restore of thousands writes a note per target, more than a pipe holds.
     with tempfile.TemporaryFile() as stderr:
         start = time.perf_counter()
@@ -39,7 +43,7 @@ def run(cmd):
         elapsed = time.perf_counter() - start
         stderr.seek(0)
         err = stderr.read().decode()
-    if os.waitstatus_to_exitcode(status) != 0:
+    if os.waitstatus_to_exitcode(status) != (1 if isinstance(cmd, Finds) else 0):
         shown = " ".join(cmd[:4]) + (" ..." if len(cmd) > 4 else "")
         sys.exit(f"failed: {shown}\n{err[:2000]}")
     return elapsed, usage.ru_maxrss * 1024 / 1e6
@@ -148,6 +152,11 @@ def main():
         f"{scale}x": [BIN, "restore", folder] for scale, folder in RESTORE_AT_SCALE.items()
     }, rounds=6)
 
+    f = interleaved({
+        f"{shape} {scale}x": Finds([BIN, "validate", f"{OUT}/corpus/findings-{shape}-{scale}x.yaml"])
+        for shape in ("stream", "list") for scale in (1, 4)
+    }, rounds=6)
+
     fb_a, cj_a, ajv_a = (a[k][0] for k in ("flink-backup", "check-jsonschema", "ajv-cli"))
     fb_b, cj_b, ajv_b = (b[k][0] for k in ("flink-backup", "check-jsonschema", "ajv-cli"))
     strict_b = b["flink-backup --backup-ready --strict"][0]
@@ -184,9 +193,16 @@ def main():
             f"{seconds:.2f} s, {peak:.0f} MB", "", f"{seconds / e['1x'][0]:.1f}x the time of 1x",
             "1x: under 0.5 s and 150 MB; linear",
         ))
+    for shape, unit, count in (("stream", "documents", 1000), ("list", "List items", 500)):
+        for scale in (1, 4):
+            seconds = f[f"{shape} {scale}x"][0]
+            rows.append((
+                f"(f) validate one file of {count * scale:,} {unit}, a finding in each",
+                f"{seconds:.3f} s", "", f"{seconds / f[f'{shape} 1x'][0]:.1f}x the time of 1x", "linear",
+            ))
     print(f"Measured {datetime.date.today().isoformat()} on {machine()}, with `bench/compare.sh`;")
     print("median wall time of interleaved runs in a balanced order (20 for a and c; 8 for b, 3 of them")
-    print("with check-jsonschema; 6 for e); for one process,")
+    print("with check-jsonschema; 6 for e and f); for one process,")
     print("the middle half of the runs too.\n")
     print("| comparison | flink-backup | today's tool | ratio | target |")
     print("|---|---|---|---|---|")

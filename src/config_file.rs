@@ -12,7 +12,7 @@ use crate::check::policy::Setting;
 use crate::check::registry::Selector;
 use crate::model::distribution::DistributionSetting;
 use crate::model::release::Release;
-use crate::yaml::{DocumentReader, Limits, read_positions};
+use crate::yaml::{DocumentReader, Limits, PositionReader};
 
 pub const FILE_NAME: &str = ".flink-backup.yaml";
 pub const ENV: &str = "FLINK_BACKUP_CONFIG";
@@ -106,7 +106,8 @@ impl ConfigFile {
             Some(Ok(doc)) => doc.value,
             Some(Err(e)) => return Err(format!("{name}:{}: {}", e.pos.line, e.message)),
         };
-        let positions = read_positions(&text, 0, Limits::default());
+        let mut reader = PositionReader::new(&text, Limits::default());
+        let positions = reader.positions(0);
         let at = |pointer: &str| positions.find(pointer, true).map_or(1, |p| p.line);
         let fail = |pointer: &str, why: String| Err(format!("{name}:{}: {why}", at(pointer)));
         let map = match value {

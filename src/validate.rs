@@ -20,7 +20,7 @@ use crate::model::kind::Kind;
 use crate::model::resource::{Classified, classify, kind_name_namespace};
 use crate::model::session_cluster::{ApplicationClusters, SessionCluster, SessionClusters};
 use crate::packed::Packed;
-use crate::yaml::YamlError;
+use crate::yaml::{PositionReader, YamlError};
 
 /// Counts for the summary line and the JSON contract.
 #[derive(Debug, Default, Clone, PartialEq, Serialize)]
@@ -167,9 +167,13 @@ fn finish(mut per_file: Vec<FileOutcome>, read: &ReadOptions, check: &CheckOptio
                 .flat_map(|f| std::mem::take(&mut f.applications).into_clusters()),
         );
     }
-    for job in pending {
-        let file = &mut per_file[job.file_index];
-        file.finish_session_job(job, &clusters, read, check);
+    // Jobs come in input order: one position reader per file serves all of that file's jobs.
+    for jobs in pending.chunk_by(|a, b| a.file_index == b.file_index) {
+        let mut positions = PositionReader::new(&jobs[0].source.text, read.limits);
+        let file = &mut per_file[jobs[0].file_index];
+        for job in jobs {
+            file.finish_session_job(job, &clusters, &mut positions, check);
+        }
     }
     let mut outcome = Outcome::default();
     for mut file in per_file {
@@ -240,7 +244,8 @@ fn check_source(
     check: &CheckOptions,
 ) -> FileOutcome {
     let mut out = FileOutcome::default();
-    for entry in input::entries(&source, read) {
+    let mut positions = PositionReader::new(&source.text, read.limits);
+    for entry in input::entries_placed(&source, read, &mut positions) {
         let doc = match entry {
             Entry::Broken { origin, error } => {
                 out.push_broken(origin.file, origin.document, error);
@@ -269,7 +274,7 @@ fn check_source(
             }
             Verdict::Checked(problems) => problems,
         };
-        out.finish_document(&source, &doc, problems, read, check);
+        out.finish_document(&mut positions, &doc, problems, check);
     }
     out
 }
@@ -277,9 +282,9 @@ fn check_source(
 impl FileOutcome {
     fn finish_session_job(
         &mut self,
-        job: PendingSessionJob,
+        job: &PendingSessionJob,
         clusters: &SessionClusters,
-        read: &ReadOptions,
+        positions: &mut PositionReader<'_>,
         check: &CheckOptions,
     ) {
         let problems = match classify(&job.document.value) {
@@ -291,15 +296,14 @@ impl FileOutcome {
             ),
             _ => Vec::new(),
         };
-        self.finish_document(&job.source, &job.document, problems, read, check);
+        self.finish_document(positions, &job.document, problems, check);
     }
 
     fn finish_document(
         &mut self,
-        source: &Source,
+        positions: &mut PositionReader<'_>,
         doc: &Document,
         problems: Vec<Problem>,
-        read: &ReadOptions,
         check: &CheckOptions,
     ) {
         let (problems, suppressed) = suppress::apply(&doc.value, problems);
@@ -311,10 +315,9 @@ impl FileOutcome {
         if !suppressed.is_empty() {
             let reasons: Vec<String> = suppressed.iter().map(|s| s.reason.clone()).collect();
             let placed = locate::place(
-                source,
+                positions,
                 doc,
                 suppressed.into_iter().map(|s| s.problem).collect(),
-                read.limits,
             );
             self.summary.suppressed += placed.len();
             self.suppressed.extend(
@@ -324,7 +327,7 @@ impl FileOutcome {
                     .map(|(finding, reason)| SuppressedFinding { finding, reason }),
             );
         }
-        let findings = locate::place(source, doc, problems, read.limits);
+        let findings = locate::place(positions, doc, problems);
         let (kind, name, _) = kind_name_namespace(&doc.value);
         let checked = self.checked_names.record(doc, kind, name);
         self.checked.push(checked);
@@ -361,5 +364,78 @@ impl FileOutcome {
             path: String::new(),
             message: error.message,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::DOCUMENTS_READ;
+
+    /// Placing the findings of many documents of one file reads the file's positions in one pass
+    /// (and one more for its held-back session jobs), not once per document: every document,
+    /// object of a List and session job below has a finding, where the old way read the file from
+    /// the top for each.
+    #[test]
+    fn findings_of_a_crowded_file_are_placed_in_one_pass() {
+        let deployment = |name: String| {
+            format!(
+                "apiVersion: flink.apache.org/v1beta1\nkind: FlinkDeployment\n\
+                 metadata:\n  name: {name}\nspec:\n  bogusField: 1\n"
+            )
+        };
+        let session_job = |i: usize| {
+            format!(
+                "apiVersion: flink.apache.org/v1beta1\nkind: FlinkSessionJob\n\
+                 metadata:\n  name: job-{i}\nspec:\n  deploymentName: session\n  bogusField: 1\n"
+            )
+        };
+        let mut documents: Vec<String> = (0..20).map(|i| deployment(format!("d-{i}"))).collect();
+        let items: String = (0..20)
+            .map(|i| {
+                let item = deployment(format!("item-{i}")).replace('\n', "\n  ");
+                format!("- {}\n", item.trim_end())
+            })
+            .collect();
+        documents.push(format!("apiVersion: v1\nkind: List\nitems:\n{items}"));
+        documents.extend((0..10).map(session_job));
+        documents.extend((20..40).map(|i| deployment(format!("d-{i}"))));
+        let text = documents.join("---\n");
+        let source = Source {
+            name: "crowded.yaml".into(),
+            text: text.clone(),
+            bom: false,
+        };
+
+        DOCUMENTS_READ.set(0);
+        let outcome = run_sources(
+            [Ok(Ok(source))],
+            &ReadOptions::default(),
+            &CheckOptions::default(),
+        )
+        .unwrap();
+
+        let unknown: Vec<&Finding> = outcome
+            .findings
+            .iter()
+            .filter(|f| f.rule == Rule::UnknownField)
+            .collect();
+        assert_eq!(unknown.len(), 70, "{:#?}", outcome.findings);
+        // Each placed on its own `bogusField` line.
+        let lines: Vec<usize> = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.trim_start().starts_with("bogusField"))
+            .map(|(i, _)| i + 1)
+            .collect();
+        let mut placed: Vec<usize> = unknown.iter().map(|f| f.line).collect();
+        placed.sort_unstable();
+        assert_eq!(placed, lines);
+        let read = DOCUMENTS_READ.get();
+        assert!(
+            read <= 3 * documents.len(),
+            "{read} documents read for {}",
+            documents.len()
+        );
     }
 }

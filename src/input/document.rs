@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use super::{ReadOptions, Source, SourceDefect, UnreadablePath};
 use crate::pointer::Lookup;
-use crate::yaml::{DocumentReader, DuplicateKey, LoadedDocument, Pos, YamlError, read_positions};
+use crate::yaml::{DocumentReader, DuplicateKey, LoadedDocument, Pos, PositionReader, YamlError};
 
 /// Where a document came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,6 +57,21 @@ pub enum Entry {
 
 /// The objects of one source, Lists unwrapped, empty documents skipped.
 pub fn entries(source: &Source, options: &ReadOptions) -> Vec<Entry> {
+    entries_placed(
+        source,
+        options,
+        &mut PositionReader::new(&source.text, options.limits),
+    )
+}
+
+/// The same, the positions of a List's items read by `positions`, which reads `source`: a caller
+/// that goes on to place findings passes the reader it places them with, so that a List is read
+/// for positions once, not twice.
+pub fn entries_placed(
+    source: &Source,
+    options: &ReadOptions,
+    positions: &mut PositionReader<'_>,
+) -> Vec<Entry> {
     let origin = |document: usize, line: usize| Origin {
         file: source.name.clone(),
         document,
@@ -90,7 +105,7 @@ pub fn entries(source: &Source, options: &ReadOptions) -> Vec<Entry> {
             }
             Ok(doc) if doc.value.is_null() => {}
             Ok(doc) => match ListShape::of(&doc.value) {
-                Some(shape) => unwrap_list(source, index, doc, shape, options, &mut out),
+                Some(shape) => unwrap_list(source, index, doc, shape, positions, &mut out),
                 None => out.push(Entry::Document(Document {
                     origin: origin(index, doc.pos.line),
                     value: doc.value,
@@ -157,25 +172,25 @@ fn unwrap_list(
     index: usize,
     doc: LoadedDocument,
     shape: ListShape,
-    options: &ReadOptions,
+    positions: &mut PositionReader<'_>,
     out: &mut Vec<Entry>,
 ) {
-    // Item lines need node positions; a List is rare enough to read twice.
-    let positions = read_positions(&source.text, index - 1, options.limits);
+    // Item lines need node positions: the List is read a second time, by the general reader.
+    let positions = positions.positions(index - 1);
     let Value::Object(mut list) = doc.value else {
         return;
     };
     let Some(Value::Array(items)) = list.remove("items") else {
         return;
     };
+    let mut duplicates = duplicates_by_item(doc.duplicates, items.len());
     for (i, item) in items.into_iter().enumerate() {
-        let prefix = format!("/items/{i}");
         let origin = Origin {
             file: source.name.clone(),
             document: index,
             item: Some(i),
             line: positions
-                .find(&prefix, false)
+                .find(&format!("/items/{i}"), false)
                 .map_or(doc.pos.line, |p| p.line),
         };
         if ListShape::of(&item).is_some() {
@@ -193,23 +208,32 @@ fn unwrap_list(
             });
             continue;
         }
-        let duplicates = doc
-            .duplicates
-            .iter()
-            .filter_map(|d| {
-                let rest = d.pointer.strip_prefix(&prefix)?;
-                (rest.is_empty() || rest.starts_with('/')).then(|| DuplicateKey {
-                    pointer: rest.to_owned(),
-                    pos: d.pos,
-                })
-            })
-            .collect();
         out.push(Entry::Document(Document {
             origin,
             value: shape.complete(item),
-            duplicates,
+            duplicates: std::mem::take(&mut duplicates[i]),
         }));
     }
+}
+
+/// A List's duplicate keys shared out to its items, each pointer made relative to its item; keys
+/// outside the items (the List's own) belong to none. One pass, however many items and keys.
+fn duplicates_by_item(duplicates: Vec<DuplicateKey>, items: usize) -> Vec<Vec<DuplicateKey>> {
+    let mut by_item = vec![Vec::new(); items];
+    for d in duplicates {
+        let Some(rest) = d.pointer.strip_prefix("/items/") else {
+            continue;
+        };
+        let (item, within) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        // The reader wrote this index from the item's place in the array.
+        if let Some(slot) = item.parse::<usize>().ok().and_then(|i| by_item.get_mut(i)) {
+            slot.push(DuplicateKey {
+                pointer: within.to_owned(),
+                pos: d.pos,
+            });
+        }
+    }
+    by_item
 }
 
 /// The size of the largest `---`-separated chunk, cheaply, before anything is parsed.
@@ -415,5 +439,59 @@ mod tests {
         assert!(
             matches!(&entries[0], Entry::Broken { error, .. } if error.message.contains("--max-document-size"))
         );
+    }
+
+    #[test]
+    fn a_lists_duplicate_keys_go_to_their_own_items() {
+        let text = "apiVersion: v1\nkind: List\nkind: List\nitems:\n\
+                    - kind: A\n  spec: {x: 1, x: 2}\n\
+                    - kind: B\n\
+                    - kind: C\n  kind: C\n";
+        let duplicates: Vec<Vec<(String, usize)>> = entries(&source(text), &ReadOptions::default())
+            .into_iter()
+            .map(|e| match e {
+                Entry::Document(d) => d
+                    .duplicates
+                    .into_iter()
+                    .map(|k| (k.pointer, k.pos.line))
+                    .collect(),
+                Entry::Broken { error, .. } => panic!("{error:?}"),
+            })
+            .collect();
+        // The List's own `kind` belongs to no item.
+        assert_eq!(
+            duplicates,
+            vec![
+                vec![("/spec/x".to_owned(), 6)],
+                vec![],
+                vec![("/kind".to_owned(), 9)]
+            ]
+        );
+    }
+
+    #[test]
+    fn duplicates_by_item_reads_the_item_index_whole() {
+        let key = |pointer: &str| DuplicateKey {
+            pointer: pointer.into(),
+            pos: Pos::default(),
+        };
+        let by_item = duplicates_by_item(
+            vec![
+                key("/items/1/a"),
+                key("/items/12"),
+                key("/items/12/b/c"),
+                key("/items"),
+                key("/items/99/a"),
+            ],
+            13,
+        );
+        let pointers: Vec<Vec<&str>> = by_item
+            .iter()
+            .map(|keys| keys.iter().map(|k| k.pointer.as_str()).collect())
+            .collect();
+        let mut expected = vec![Vec::<&str>::new(); 13];
+        expected[1] = vec!["/a"];
+        expected[12] = vec!["", "/b/c"];
+        assert_eq!(pointers, expected);
     }
 }

@@ -1,21 +1,22 @@
 //! Places problems in their file: JSON Pointer to line and column, computed only for documents
-//! that have something to report.
+//! that have something to report, with one `PositionReader` per source so that a file of many
+//! such documents is read once, not once per document.
 
 use crate::finding::{At, Finding, Problem};
-use crate::input::{Document, Source};
+use crate::input::Document;
 use crate::model::resource::kind_name_namespace;
-use crate::yaml::{Limits, Pos, read_positions};
+use crate::yaml::{Pos, PositionReader};
 
+/// `positions` reads the source `doc` came from.
 pub fn place(
-    source: &Source,
+    positions: &mut PositionReader<'_>,
     doc: &Document,
     problems: Vec<Problem>,
-    limits: Limits,
 ) -> Vec<Finding> {
     if problems.is_empty() {
         return Vec::new();
     }
-    let positions = read_positions(&source.text, doc.origin.document - 1, limits);
+    let positions = positions.positions(doc.origin.document - 1);
     let base = doc.origin.pointer_base();
     let (kind, name, namespace) = kind_name_namespace(&doc.value);
     problems

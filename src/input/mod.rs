@@ -8,7 +8,8 @@ mod document;
 pub mod locate;
 
 pub use document::{
-    Document, Entry, Kept, Loaded, Origin, entries, load_all, load_all_boiling, load_sources,
+    Document, Entry, Kept, Loaded, Origin, entries, entries_placed, load_all, load_all_boiling,
+    load_sources,
 };
 
 use std::fmt;

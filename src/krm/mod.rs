@@ -7,6 +7,8 @@
 
 pub mod function_config;
 
+use std::collections::HashMap;
+
 use crate::pointer::Lookup;
 use serde_json::{Map, Value, json};
 
@@ -14,7 +16,7 @@ use crate::check::registry::{Rule, Selector};
 use crate::check::{CheckOptions, check_values, suppress};
 use crate::finding::{Problem, Severity};
 use crate::input::locate;
-use crate::input::{Document, Origin, Source};
+use crate::input::{Document, Origin};
 use crate::model::resource::{Classified, classify};
 use crate::output::terminal::escape;
 use crate::refusal::Refusal;
@@ -22,7 +24,7 @@ use crate::transform::backup::{self, BackupOptions};
 use crate::transform::gate::{self, Outgoing};
 use crate::transform::inventory::TransformInput;
 use crate::transform::restore::{self, RestoreOptions};
-use crate::yaml::Limits;
+use crate::yaml::{Limits, PositionReader};
 use function_config::{BackupSpec, FunctionKind, RestoreSpec, ValidateSpec, choose_judge, spec};
 
 const PATH_ANNOTATIONS: [&str; 2] = [
@@ -95,7 +97,7 @@ pub fn run(list: &Value, requested: Option<Requested>) -> Outcome {
         }],
     };
     let failed = results.iter().any(|r| r.severity == "error");
-    let messages = results.iter().map(|r| stderr_line(r, &documents)).collect();
+    let messages = stderr_lines(&results, &documents);
     let mut out = Map::new();
     out.insert(
         "apiVersion".into(),
@@ -432,24 +434,44 @@ fn field_path(pointer: &str) -> String {
 }
 
 /// `file:line:col: severity[rule] message (path)`, with the line found in the item's source file
-/// when it can be read from here (an `exec` function runs in the kustomization's folder).
-fn stderr_line(r: &KrmResult, documents: &[Document]) -> String {
+/// when it can be read from here (an `exec` function runs in the kustomization's folder). Each
+/// file is read once, however many results it has.
+fn stderr_lines(results: &[KrmResult], documents: &[Document]) -> Vec<String> {
+    let mut texts: HashMap<&str, Option<String>> = HashMap::new();
+    for r in results {
+        if let Some(doc) = r.item.and_then(|i| documents.get(i)) {
+            let file = &*doc.origin.file;
+            texts
+                .entry(file)
+                .or_insert_with(|| std::fs::read_to_string(file).ok());
+        }
+    }
+    let mut readers: HashMap<&str, PositionReader<'_>> = texts
+        .iter()
+        .filter_map(|(file, text)| {
+            let text = text.as_deref()?;
+            Some((*file, PositionReader::new(text, Limits::default())))
+        })
+        .collect();
+    results
+        .iter()
+        .map(|r| stderr_line(r, documents, &mut readers))
+        .collect()
+}
+
+fn stderr_line(
+    r: &KrmResult,
+    documents: &[Document],
+    readers: &mut HashMap<&str, PositionReader<'_>>,
+) -> String {
     let Some(doc) = r.item.and_then(|i| documents.get(i)) else {
         return format!("flink-backup: {}: {}", r.severity, escape(&r.message));
     };
     let pointer = r.pointer.clone().unwrap_or_default();
-    let located = std::fs::read_to_string(&*doc.origin.file)
-        .ok()
-        .and_then(|text| {
-            let source = Source {
-                name: doc.origin.file.clone(),
-                text,
-                bom: false,
-            };
-            let problem =
-                Problem::new(r.rule.unwrap_or(Rule::SchemaViolation), pointer.clone(), "");
-            locate::place(&source, doc, vec![problem], Limits::default()).pop()
-        });
+    let located = readers.get_mut(&*doc.origin.file).and_then(|positions| {
+        let problem = Problem::new(r.rule.unwrap_or(Rule::SchemaViolation), pointer.clone(), "");
+        locate::place(positions, doc, vec![problem]).pop()
+    });
     let place = match located {
         Some(f) => format!("{}:{}:{}", escape(&f.file), f.line, f.column),
         None => escape(&doc.origin.file).into_owned(),

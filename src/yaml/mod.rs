@@ -11,8 +11,10 @@ mod splice;
 pub mod tree;
 mod write;
 
+#[cfg(test)]
+pub use read::DOCUMENTS_READ;
 pub use read::{
-    DocumentReader, DuplicateKey, Limits, LoadedDocument, Pos, Positions, YamlError, read_positions,
+    DocumentReader, DuplicateKey, Limits, LoadedDocument, Pos, PositionReader, Positions, YamlError,
 };
 pub use splice::{Declined, Edit, splice};
 pub use write::{entry_lines, inline_scalar, key_text, to_yaml, to_yaml_stream};

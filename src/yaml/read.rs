@@ -2,7 +2,7 @@
 //!
 //! One pass over saphyr-parser's events builds the value, applies merge keys, resolves scalars with
 //! YAML 1.1 rules (`scalar.rs`), notes duplicate keys where they stand, and bounds nesting depth and
-//! alias expansion. Node positions are recorded only on request (`read_positions`), because only a
+//! alias expansion. Node positions are recorded only on request (`PositionReader`), because only a
 //! document with findings needs them.
 
 use std::borrow::Cow;
@@ -206,17 +206,75 @@ impl<'a> EventReader<'a> {
     }
 }
 
-/// Re-reads document `index` of `text` and records where each of its nodes stands.
-pub fn read_positions(text: &str, index: usize, limits: Limits) -> Positions {
-    let mut reader = EventReader::new(text, limits);
-    for _ in 0..index {
-        if !matches!(reader.read(None), Some(Ok(_))) {
-            return Positions::default();
+/// The node positions of a stream's documents, asked for in order: one general reader walks the
+/// stream once however many documents have something to report, and the positions of the last
+/// document asked for are kept, because every object of a List asks for the same document. Asking
+/// for an earlier document starts the walk again.
+pub struct PositionReader<'a> {
+    text: &'a str,
+    limits: Limits,
+    /// Made on the first question: most sources have nothing to report.
+    reader: Option<Box<EventReader<'a>>>,
+    /// 0-based index of the document `reader` reads next.
+    next: usize,
+    last: Option<(usize, Positions)>,
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Documents the position readers of this thread have read: the tests that hold placing
+    /// findings to one pass over a source count them.
+    pub static DOCUMENTS_READ: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+impl<'a> PositionReader<'a> {
+    pub fn new(text: &'a str, limits: Limits) -> Self {
+        PositionReader {
+            text,
+            limits,
+            reader: None,
+            next: 0,
+            last: None,
         }
     }
-    let mut positions = Positions::default();
-    let _ = reader.read(Some(&mut positions));
-    positions
+
+    /// Where the nodes of document `index` (0-based) stand; nothing if a document before it
+    /// cannot be read.
+    pub fn positions(&mut self, index: usize) -> &Positions {
+        if self.last.as_ref().is_none_or(|(at, _)| *at != index) {
+            let positions = self.read(index);
+            self.last = Some((index, positions));
+        }
+        &self.last.as_ref().expect("just recorded").1
+    }
+
+    fn read(&mut self, index: usize) -> Positions {
+        if index < self.next {
+            self.reader = None;
+        }
+        let reader = match &mut self.reader {
+            Some(reader) => reader,
+            unread => {
+                self.next = 0;
+                unread.insert(Box::new(EventReader::new(self.text, self.limits)))
+            }
+        };
+        while self.next < index {
+            self.next += 1;
+            #[cfg(test)]
+            DOCUMENTS_READ.set(DOCUMENTS_READ.get() + 1);
+            if !matches!(reader.read(None), Some(Ok(_))) {
+                // The reader has stopped for good; later documents have no positions either.
+                return Positions::default();
+            }
+        }
+        self.next += 1;
+        #[cfg(test)]
+        DOCUMENTS_READ.set(DOCUMENTS_READ.get() + 1);
+        let mut positions = Positions::default();
+        let _ = reader.read(Some(&mut positions));
+        positions
+    }
 }
 
 enum PendingKey {
@@ -656,7 +714,8 @@ mod tests {
     fn positions_of_keys_and_values() {
         let text =
             "a: 1\n---\nspec:\n  job:\n    upgradeMode: savepont\n  list:\n    - x\n    - y\n";
-        let p = read_positions(text, 1, Limits::default());
+        let mut reader = PositionReader::new(text, Limits::default());
+        let p = reader.positions(1);
         assert_eq!(
             p.find("/spec/job/upgradeMode", false),
             Some(Pos {
@@ -676,5 +735,51 @@ mod tests {
             p.find("/spec/job/missing/deeper", true),
             Some(Pos { line: 4, column: 3 })
         );
+    }
+
+    #[test]
+    fn positions_asked_in_order_read_the_stream_once() {
+        let text: String = (0..50)
+            .map(|i| format!("---\nname: d{i}\nspec:\n  count: {i}\n"))
+            .collect();
+        let line_of = |reader: &mut PositionReader, i: usize| {
+            reader
+                .positions(i)
+                .find("/spec/count", false)
+                .map(|p| p.line)
+        };
+        DOCUMENTS_READ.set(0);
+        let mut reader = PositionReader::new(&text, Limits::default());
+        for i in 0..50 {
+            assert_eq!(line_of(&mut reader, i), Some(4 * i + 4), "document {i}");
+            // Every object of a List asks for its document: answered from what was kept.
+            assert_eq!(line_of(&mut reader, i), Some(4 * i + 4));
+        }
+        assert_eq!(DOCUMENTS_READ.get(), 50);
+        // Skipping ahead reads the documents between once; going back starts again.
+        DOCUMENTS_READ.set(0);
+        let mut reader = PositionReader::new(&text, Limits::default());
+        assert_eq!(line_of(&mut reader, 40), Some(164));
+        assert_eq!(line_of(&mut reader, 45), Some(184));
+        assert_eq!(DOCUMENTS_READ.get(), 46);
+        assert_eq!(line_of(&mut reader, 2), Some(12));
+        assert_eq!(DOCUMENTS_READ.get(), 49);
+    }
+
+    #[test]
+    fn no_positions_past_a_document_that_cannot_be_read() {
+        let text = "a: 1\n---\nb: [\n---\nc: 3\n";
+        let mut reader = PositionReader::new(text, Limits::default());
+        assert_eq!(reader.positions(2).find("/c", false), None);
+        // Still there for the documents before it, and as far as the broken one goes.
+        assert_eq!(
+            reader.positions(0).find("/a", false),
+            Some(Pos { line: 1, column: 4 })
+        );
+        assert_eq!(
+            reader.positions(1).find("/b", true),
+            Some(Pos { line: 3, column: 1 })
+        );
+        assert_eq!(reader.positions(2).find("/c", false), None);
     }
 }
