@@ -9,6 +9,9 @@
 //! aligned entry points: a 16-aligned layout may be served from a 24- or 56-byte block, which
 //! `mi_malloc` alone would leave 8-aligned (hashbrown's tables ask for 16 with such sizes).
 
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+pub mod huge_pages;
+
 use std::alloc::{GlobalAlloc, Layout};
 use std::ffi::c_void;
 

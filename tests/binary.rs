@@ -43,3 +43,40 @@ fn a_panic_still_unwinds() {
         "the guard was dropped while unwinding"
     );
 }
+
+/// Huge pages are turned off before the first allocation for a small input and left to mimalloc
+/// for a folder or when `MIMALLOC_ALLOW_THP` says otherwise (`src/allocator/huge_pages.rs`).
+/// Read from mimalloc's own report of its options, which also holds that module's option number
+/// to the option's name.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[test]
+fn huge_pages_only_for_inputs_that_use_them() {
+    let allow_thp = |args: &[&str], setting: Option<&str>| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_flink-backup"));
+        command
+            .args(args)
+            .env("MIMALLOC_VERBOSE", "1")
+            .env_remove("MIMALLOC_ALLOW_THP");
+        if let Some(setting) = setting {
+            command.env("MIMALLOC_ALLOW_THP", setting);
+        }
+        let stderr = String::from_utf8(command.output().unwrap().stderr).unwrap();
+        stderr
+            .lines()
+            .find_map(|l| l.strip_prefix("mimalloc: option 'allow_thp': "))
+            .map(|v| v.trim().to_owned())
+            .unwrap_or_else(|| panic!("mimalloc reported no allow_thp:\n{stderr}"))
+    };
+    let pair = [
+        "restore",
+        "fixtures/restore/seed-deployment.yaml",
+        "fixtures/restore/seed-snapshot.yaml",
+    ];
+    assert_eq!(allow_thp(&pair, None), "0");
+    assert_eq!(
+        allow_thp(&["validate", "fixtures/restore/seed-deployment.yaml"], None),
+        "0"
+    );
+    assert_eq!(allow_thp(&["validate", "fixtures/restore"], None), "1");
+    assert_eq!(allow_thp(&pair, Some("1")), "1");
+}
