@@ -6,7 +6,7 @@
 //! earlier output). Copies that differ otherwise are a question only the user can answer.
 
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use serde_json::Value;
 
@@ -85,8 +85,9 @@ pub struct Inventory<'a> {
     snapshots_by_job: HashMap<(Kind, String), Vec<usize>>,
     /// Session clusters and application clusters by name.
     deployments_by_name: HashMap<&'a str, Vec<usize>>,
-    /// The FlinkBlueGreenDeployments, by (namespace, name).
-    blue_greens: HashSet<(Option<&'a str>, &'a str)>,
+    /// The FlinkBlueGreenDeployments' namespaces, by name: a child finds its parent by name
+    /// (and a child without a namespace may belong to any of them).
+    blue_greens: HashMap<&'a str, Vec<Option<&'a str>>>,
 }
 
 /// What a transform reads: the documents it acts on, and the snapshots, boiled down as they were
@@ -226,7 +227,7 @@ impl<'a> Inventory<'a> {
         // Input order, not the order ids were first seen with the chosen copies' positions.
         resources.sort_by_key(|r| r.index);
         let mut deployments_by_name: HashMap<&'a str, Vec<usize>> = HashMap::new();
-        let mut blue_greens = HashSet::new();
+        let mut blue_greens: HashMap<&'a str, Vec<Option<&'a str>>> = HashMap::new();
         for (i, located) in resources.iter().enumerate() {
             let r = &located.resource;
             match (r.kind, r.name()) {
@@ -234,7 +235,7 @@ impl<'a> Inventory<'a> {
                     deployments_by_name.entry(name).or_default().push(i);
                 }
                 (Kind::FlinkBlueGreenDeployment, Some(name)) => {
-                    blue_greens.insert((r.namespace(), name));
+                    blue_greens.entry(name).or_default().push(r.namespace());
                 }
                 _ => {}
             }
@@ -272,9 +273,13 @@ impl<'a> Inventory<'a> {
     /// A blue/green child whose parent is in the input too.
     pub fn is_child_of_input(&self, located: &Located<'_>) -> bool {
         located.blue_green_parent().is_some_and(|parent| {
-            self.blue_greens.iter().any(|(ns, name)| {
-                *name == parent && namespaces_agree(*ns, located.resource.namespace())
-            })
+            self.blue_greens
+                .get(parent.as_str())
+                .is_some_and(|namespaces| {
+                    namespaces
+                        .iter()
+                        .any(|ns| namespaces_agree(*ns, located.resource.namespace()))
+                })
         })
     }
 
