@@ -131,8 +131,13 @@ fn validate_command(args: ValidateArgs) -> Result<u8, Usage> {
         ));
     }
     let (paths, excluded) = options.paths(&args.input).map_err(Usage)?;
-    let outcome =
-        validate::run(&paths, &options.read, &options.check).map_err(|e| Usage(e.to_string()))?;
+    let passes = if specs.iter().any(|s| s.format.lists_passes()) {
+        validate::Passes::Listed
+    } else {
+        validate::Passes::Counted
+    };
+    let outcome = validate::run(&paths, &options.read, &options.check, passes)
+        .map_err(|e| Usage(e.to_string()))?;
     for spec in &specs {
         let style = report::Style {
             colour: spec.file.is_none() && terminal::stdout_colour(args.sink.color),

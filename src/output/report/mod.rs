@@ -30,6 +30,13 @@ pub enum Format {
     Github,
 }
 
+impl Format {
+    /// Whether the report names the documents that passed, not only the findings.
+    pub fn lists_passes(self) -> bool {
+        matches!(self, Format::Junit)
+    }
+}
+
 /// One report a run writes: `-o FORMAT` (to stdout, or `-O FILE`) or `-o FORMAT=FILE`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReportSpec {
