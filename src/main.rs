@@ -8,18 +8,13 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: flink_backup::allocator::Mimalloc = flink_backup::allocator::Mimalloc;
 
-// Huge pages only for inputs that can use them, chosen before the first allocation
-// (`allocator/huge_pages.rs`). glibc runs `.init_array` functions in the order of their priority
-// suffix, with the arguments: after std's own (00099), before mimalloc's initialisation (a plain
-// constructor, or priority 101 when built by clang).
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
+// No transparent huge pages (`allocator.rs` says why). The C runtime runs `.init_array` functions
+// before `main` in the order of their priority suffix: this one after std's own (00099) and before
+// mimalloc's initialisation (a plain constructor, or priority 101 when built by clang).
+#[cfg(target_os = "linux")]
 #[used]
 #[unsafe(link_section = ".init_array.00100")]
-static CHOOSE_HUGE_PAGES: unsafe extern "C" fn(
-    std::ffi::c_int,
-    *const *const std::ffi::c_char,
-    *const *const std::ffi::c_char,
-) = flink_backup::allocator::huge_pages::choose_before_main;
+static HUGE_PAGES_OFF: extern "C" fn() = flink_backup::allocator::huge_pages_off;
 
 fn main() -> ExitCode {
     ExitCode::from(flink_backup::run::run(flink_backup::cli::parse()))
