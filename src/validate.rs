@@ -49,8 +49,8 @@ pub struct Checked {
 }
 
 /// Whether a run lists the documents that passed (`Outcome::checked`), for the reports that name
-/// them (JUnit), or only counts them: naming 10,000 documents costs every document three strings,
-/// and the run's serial end 4 ms of memory grown and zeroed.
+/// them (JUnit), or only counts them: naming each document costs three strings, and over 10,000
+/// documents 3% of the CPU time and 5 MB.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Passes {
     Listed,
