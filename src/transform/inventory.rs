@@ -85,6 +85,9 @@ pub struct Inventory<'a> {
     snapshots_by_job: HashMap<(Kind, String), Vec<usize>>,
     /// Session clusters and application clusters by name.
     deployments_by_name: HashMap<&'a str, Vec<usize>>,
+    /// Session jobs (by index) by the index of the cluster they run on: a refusal that names
+    /// every session cluster's jobs looks each list up, not every resource per cluster.
+    session_jobs_by_cluster: HashMap<usize, Vec<usize>>,
     /// The FlinkBlueGreenDeployments' namespaces, by name: a child finds its parent by name
     /// (and a child without a namespace may belong to any of them).
     blue_greens: HashMap<&'a str, Vec<Option<&'a str>>>,
@@ -250,7 +253,7 @@ impl<'a> Inventory<'a> {
                     .push(i);
             }
         }
-        Ok(Inventory {
+        let mut inventory = Inventory {
             resources,
             snapshots,
             conflicts,
@@ -258,8 +261,21 @@ impl<'a> Inventory<'a> {
             ha_configmaps,
             snapshots_by_job,
             deployments_by_name,
+            session_jobs_by_cluster: HashMap::new(),
             blue_greens,
-        })
+        };
+        for (i, located) in inventory.resources.iter().enumerate() {
+            if located.resource.kind == Kind::FlinkSessionJob {
+                if let Some(cluster) = inventory.cluster_index(&located.resource) {
+                    inventory
+                        .session_jobs_by_cluster
+                        .entry(cluster)
+                        .or_default()
+                        .push(i);
+                }
+            }
+        }
+        Ok(inventory)
     }
 
     /// What backup and restore act on: jobs, except the children of a blue/green deployment in
@@ -333,6 +349,10 @@ impl<'a> Inventory<'a> {
 
     /// The FlinkDeployment a session job runs on, when the input has it.
     pub fn cluster_of(&self, job: &Resource<'_>) -> Option<&Located<'a>> {
+        self.cluster_index(job).map(|i| &self.resources[i])
+    }
+
+    fn cluster_index(&self, job: &Resource<'_>) -> Option<usize> {
         let name = job
             .value
             .get("spec")
@@ -341,8 +361,8 @@ impl<'a> Inventory<'a> {
         self.deployments_by_name
             .get(name)?
             .iter()
-            .map(|&i| &self.resources[i])
-            .find(|c| namespaces_agree(c.resource.namespace(), job.namespace()))
+            .copied()
+            .find(|&i| namespaces_agree(self.resources[i].resource.namespace(), job.namespace()))
     }
 
     /// The FlinkDeployment (of any mode) a snapshot or selector names.
@@ -356,13 +376,15 @@ impl<'a> Inventory<'a> {
 
     /// The session jobs that run on `cluster`.
     pub fn session_jobs_on(&self, cluster: &Resource<'_>) -> Vec<&Located<'a>> {
-        self.resources
+        let Some(candidates) = cluster.name().and_then(|n| self.deployments_by_name.get(n)) else {
+            return Vec::new();
+        };
+        candidates
             .iter()
-            .filter(|r| r.resource.kind == Kind::FlinkSessionJob)
-            .filter(|r| {
-                self.cluster_of(&r.resource)
-                    .is_some_and(|c| c.resource.value == cluster.value)
-            })
+            .filter(|&&i| self.resources[i].resource.value == cluster.value)
+            .filter_map(|i| self.session_jobs_by_cluster.get(i))
+            .flatten()
+            .map(|&j| &self.resources[j])
             .collect()
     }
 
@@ -631,5 +653,46 @@ mod tests {
             "{:?}",
             refused
         );
+    }
+
+    #[test]
+    fn session_jobs_are_found_on_their_own_cluster() {
+        let cluster = |ns: &str| {
+            format!(
+                "apiVersion: flink.apache.org/v1beta1\nkind: FlinkDeployment\nmetadata:\n  \
+                 name: session\n  namespace: {ns}\nspec:\n  flinkVersion: v1_20\n"
+            )
+        };
+        let job = |name: &str, ns: &str| {
+            format!(
+                "apiVersion: flink.apache.org/v1beta1\nkind: FlinkSessionJob\nmetadata:\n  \
+                 name: {name}\n  namespace: {ns}\nspec:\n  deploymentName: session\n  \
+                 job:\n    jarURI: https://h/j.jar\n"
+            )
+        };
+        let text = [
+            job("one", "a"),
+            cluster("a"),
+            job("two", "b"),
+            cluster("b"),
+            job("three", "a"),
+        ]
+        .join("---\n");
+        let docs = documents(&text);
+        let inventory = Inventory::of(&docs).unwrap();
+        let jobs_on = |ns: &str| {
+            let cluster = inventory
+                .deployment_named("session", Some(ns))
+                .unwrap()
+                .resource;
+            let names: Vec<String> = inventory
+                .session_jobs_on(&cluster)
+                .iter()
+                .filter_map(|j| j.resource.name().map(str::to_owned))
+                .collect();
+            names
+        };
+        assert_eq!(jobs_on("a"), ["one", "three"]);
+        assert_eq!(jobs_on("b"), ["two"]);
     }
 }
