@@ -259,20 +259,19 @@ impl<'a> PositionReader<'a> {
                 unread.insert(Box::new(EventReader::new(self.text, self.limits)))
             }
         };
-        while self.next < index {
+        // Documents before `index` are read and dropped; `index` is read with its positions.
+        let mut positions = Positions::default();
+        while self.next <= index {
+            let wanted = self.next == index;
             self.next += 1;
             #[cfg(test)]
             DOCUMENTS_READ.set(DOCUMENTS_READ.get() + 1);
-            if !matches!(reader.read(None), Some(Ok(_))) {
+            let read = reader.read(wanted.then_some(&mut positions));
+            if !wanted && !matches!(read, Some(Ok(_))) {
                 // The reader has stopped for good; later documents have no positions either.
-                return Positions::default();
+                break;
             }
         }
-        self.next += 1;
-        #[cfg(test)]
-        DOCUMENTS_READ.set(DOCUMENTS_READ.get() + 1);
-        let mut positions = Positions::default();
-        let _ = reader.read(Some(&mut positions));
         positions
     }
 }
